@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test in the solution on a fresh machine and prints one closing line:
+#   N passed, N failed[, N skipped]
+# Prerequisites (PostgreSQL, Chromium, ...) are installed and started by scripts/setup.d/*.sh, each idempotent.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="$root/.ci/out"
+rm -rf "$out" && mkdir -p "$out"
+
+# Services that setup scripts start are stopped on exit.
+cleanup_hooks=()
+on_exit() { for h in "${cleanup_hooks[@]}"; do eval "$h" || true; done; }
+trap on_exit EXIT
+
+for s in scripts/setup.d/*.sh; do
+  [ -e "$s" ] || continue
+  echo "== setup: $s"
+  # shellcheck disable=SC1090
+  source "$s" || { echo "setup step $s failed"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "== dotnet build"
+if ! dotnet build SocialLearning.Sdk.sln -c Release -nologo 2>&1 | tee "$out/build.log" | grep -E "error|Warn|warn|Build succeeded|Time Elapsed"; then :; fi
+if ! grep -q "Build succeeded" "$out/build.log" || grep -qE "[1-9][0-9]* Error\(s\)" "$out/build.log"; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+echo "== dotnet test"
+dotnet test SocialLearning.Sdk.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$out/trx" \
+  -- RunConfiguration.TreatNoTestsAsError=false 2>&1 | tee "$out/test.log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped) |error|Total tests" | grep -vE "^\s*Passed [A-Za-z]" | head -300
+status=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0; files=0
+for f in "$out"/trx/*.trx; do
+  [ -e "$f" ] || continue
+  files=$((files+1))
+  line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  get() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  p=$(get passed); fl=$(get failed); e=$(get error); t=$(get total); x=$(get executed)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0} + ${e:-0}))
+  skipped=$((skipped + ${t:-0} - ${x:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test exited with $status"; fi
+if [ "$files" -eq 0 ]; then echo "no test results were written"; failed=$((failed+1)); fi
+if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,307 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SocialLearning.Services;
+
+internal sealed partial class ContributionService(
+    ISocialLearningStore store,
+    IOptions<SocialLearningOptions> options,
+    TimeProvider time,
+    ILogger<ContributionService>? logger = null) : IContributionService
+{
+    private readonly SocialLearningOptions _options = options.Value;
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public async Task<Contribution> ShareAsync(ShareContributionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Guard.Tenant(request.Tenant, "request.Tenant");
+        Guard.Set(request.Author, "request.Author");
+        if (!Enum.IsDefined(request.Kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "request.Kind is not a defined contribution kind.");
+        }
+
+        if (request.Status is not (ContributionStatus.Published or ContributionStatus.Draft or ContributionStatus.PendingReview))
+        {
+            throw new ArgumentException("request.Status must be Published, Draft or PendingReview when sharing.", "request.Status");
+        }
+
+        var title = Guard.Text(request.Title, "request.Title", _options.MaxTitleLength);
+        var body = Guard.Text(request.Body, "request.Body", _options.MaxBodyLength);
+        var contextKeys = Guard.ContextKeys(request.ContextKeys, "request.ContextKeys", _options.MaxContextKeysPerContribution);
+        var skills = Guard.SkillIds(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
+        var audience = Guard.Audience(request.Audience, "request.Audience");
+        ValidateShape(request.Kind, request.ParentId, request.Url);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var activity = SocialLearningTelemetry.ActivitySource.StartActivity("SocialLearning.Share");
+        _ = await store.GetLearnerAsync(request.Tenant, request.Author, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Learner), request.Author.Value, "request.Author");
+        if (request.ParentId is { } parentId)
+        {
+            var parent = await store.GetContributionAsync(request.Tenant, parentId, cancellationToken).ConfigureAwait(false)
+                ?? throw new EntityNotFoundException(nameof(Contribution), parentId.Value, "request.ParentId");
+            if (parent.Kind != ContributionKind.Question)
+            {
+                throw new ArgumentException("request.ParentId must name a question.", "request.ParentId");
+            }
+        }
+
+        await EnsureSkillsAsync(request.Tenant, skills, "request.Skills", cancellationToken).ConfigureAwait(false);
+
+        var now = time.GetUtcNow();
+        var contribution = new Contribution
+        {
+            Tenant = request.Tenant,
+            Id = request.Id ?? ContributionId.New(),
+            Kind = request.Kind,
+            Author = request.Author,
+            Title = title.Trim(),
+            Body = body,
+            Skills = skills,
+            ContextKeys = contextKeys,
+            Audience = audience,
+            Status = request.Status,
+            ParentId = request.ParentId,
+            Url = request.Url,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UpdatedBy = request.Author,
+        };
+        var stored = await store.CreateContributionAsync(contribution, request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        SocialLearningTelemetry.ContributionsShared.Add(1, new KeyValuePair<string, object?>("kind", stored.Kind.ToString()));
+        LogShared(_logger, stored.Tenant.Value, stored.Id.Value, stored.Kind);
+        return stored;
+    }
+
+    public async Task<Contribution> EditAsync(EditContributionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Guard.Tenant(request.Tenant, "request.Tenant");
+        Guard.Set(request.Id, "request.Id");
+        Guard.Set(request.Editor, "request.Editor");
+        if (request.ExpectedVersion < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.ExpectedVersion, "request.ExpectedVersion must be 1 or more.");
+        }
+
+        var title = request.Title is null ? null : Guard.Text(request.Title, "request.Title", _options.MaxTitleLength);
+        var body = request.Body is null ? null : Guard.Text(request.Body, "request.Body", _options.MaxBodyLength);
+        var contextKeys = request.ContextKeys is null ? null : Guard.ContextKeys(request.ContextKeys, "request.ContextKeys", _options.MaxContextKeysPerContribution);
+        var skills = request.Skills is null ? null : Guard.SkillIds(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
+        var audience = request.Audience is null ? null : Guard.Audience(request.Audience, "request.Audience");
+        if (request.Status is { } status && !Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), status, "request.Status is not a defined status.");
+        }
+
+        var current = await GetAsync(request.Tenant, request.Id, cancellationToken).ConfigureAwait(false);
+        _ = await store.GetLearnerAsync(request.Tenant, request.Editor, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Learner), request.Editor.Value, "request.Editor");
+        var isAuthor = current.Author == request.Editor;
+        if (!isAuthor && !_options.AllowPeerEdits)
+        {
+            throw new SocialLearningForbiddenException("Only the author may edit this contribution (SocialLearningOptions.AllowPeerEdits is off).");
+        }
+
+        if (!isAuthor && request.Status is not null && request.Status != current.Status)
+        {
+            throw new SocialLearningForbiddenException("Only the author or a moderator may change a contribution's status.");
+        }
+
+        if (request.Status == ContributionStatus.Published && current.Status == ContributionStatus.Hidden)
+        {
+            throw new SocialLearningForbiddenException("A hidden contribution can only be published again by a moderator.");
+        }
+
+        if (skills is not null)
+        {
+            await EnsureSkillsAsync(request.Tenant, skills, "request.Skills", cancellationToken).ConfigureAwait(false);
+        }
+
+        var updated = current with
+        {
+            Title = title?.Trim() ?? current.Title,
+            Body = body ?? current.Body,
+            Skills = skills ?? current.Skills,
+            ContextKeys = contextKeys ?? current.ContextKeys,
+            Audience = audience ?? current.Audience,
+            Status = request.Status ?? current.Status,
+            UpdatedAt = time.GetUtcNow(),
+            UpdatedBy = request.Editor,
+        };
+        return await store.UpdateContributionAsync(updated, request.ExpectedVersion, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<InteractionResult> GiveFeedbackAsync(TenantId tenant, LearnerId learner, ContributionId contribution, FeedbackKind feedback, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(learner, nameof(learner));
+        Guard.Set(contribution, nameof(contribution));
+        if (!Enum.IsDefined(feedback))
+        {
+            throw new ArgumentOutOfRangeException(nameof(feedback), feedback, "feedback is not a defined feedback kind.");
+        }
+
+        return await RecordAsync(tenant, learner, contribution, (InteractionKind)feedback, null, idempotencyKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<InteractionResult> FlagAsync(TenantId tenant, LearnerId learner, ContributionId contribution, string reason, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(learner, nameof(learner));
+        Guard.Set(contribution, nameof(contribution));
+        var note = Guard.Text(reason, nameof(reason), _options.MaxNoteLength);
+        var result = await RecordAsync(tenant, learner, contribution, InteractionKind.Flagged, note, null, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == InteractionOutcome.Recorded
+            && _options.AutoHideFlagThreshold > 0
+            && result.Counters.Flags >= _options.AutoHideFlagThreshold)
+        {
+            await HideAsync(tenant, contribution, learner, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    public async Task<Contribution> GetAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(id, nameof(id));
+        return await store.GetContributionAsync(tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Contribution), id.Value, nameof(id));
+    }
+
+    public Task<ContributionCounters> GetCountersAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(id, nameof(id));
+        return store.GetCountersAsync(tenant, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ContributionRevision>> GetRevisionsAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(id, nameof(id));
+        var list = new List<ContributionRevision>();
+        await foreach (var revision in store.ListRevisionsAsync(tenant, id, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(revision);
+        }
+
+        return list;
+    }
+
+    private async Task<InteractionResult> RecordAsync(TenantId tenant, LearnerId learner, ContributionId id, InteractionKind kind, string? note, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var contribution = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        if (contribution.Author == learner && kind is InteractionKind.Helpful or InteractionKind.NotHelpful or InteractionKind.Endorsed or InteractionKind.Accepted or InteractionKind.Flagged)
+        {
+            throw new SocialLearningForbiddenException($"A learner cannot mark their own contribution as {kind}.");
+        }
+
+        if (kind == InteractionKind.Accepted)
+        {
+            var question = contribution.ParentId is { } parentId
+                ? await store.GetContributionAsync(tenant, parentId, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (question is null || question.Author != learner)
+            {
+                throw new SocialLearningForbiddenException("Only the author of the question can accept an answer.");
+            }
+        }
+
+        var result = await store.AppendInteractionAsync(
+            new Interaction { Tenant = tenant, ContributionId = id, Learner = learner, Kind = kind, OccurredAt = time.GetUtcNow(), Note = note },
+            idempotencyKey,
+            cancellationToken).ConfigureAwait(false);
+        SocialLearningTelemetry.InteractionsRecorded.Add(
+            1,
+            new KeyValuePair<string, object?>("kind", kind.ToString()),
+            new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()));
+        return result;
+    }
+
+    private async Task HideAsync(TenantId tenant, ContributionId id, LearnerId by, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+            if (current.Status != ContributionStatus.Published)
+            {
+                return;
+            }
+
+            try
+            {
+                await store.UpdateContributionAsync(
+                    current with { Status = ContributionStatus.Hidden, UpdatedAt = time.GetUtcNow(), UpdatedBy = by },
+                    current.Version,
+                    cancellationToken).ConfigureAwait(false);
+                LogAutoHidden(_logger, tenant.Value, id.Value);
+                return;
+            }
+            catch (VersionConflictException)
+            {
+                // Someone edited it meanwhile; read again and retry.
+            }
+        }
+    }
+
+    private async Task EnsureSkillsAsync(TenantId tenant, List<SkillId> skills, string field, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < skills.Count; i++)
+        {
+            if (await store.GetSkillAsync(tenant, skills[i], cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            if (!_options.AutoCreateSkills)
+            {
+                throw new EntityNotFoundException(nameof(Skill), skills[i].Value, $"{field}[{i}]");
+            }
+
+            try
+            {
+                await store.CreateSkillAsync(
+                    new Skill { Tenant = tenant, Id = skills[i], Name = skills[i].Value, CreatedAt = time.GetUtcNow() },
+                    null,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (DuplicateEntityException)
+            {
+                // Created concurrently: that is what we wanted.
+            }
+        }
+    }
+
+    private static void ValidateShape(ContributionKind kind, ContributionId? parentId, Uri? url)
+    {
+        if (kind == ContributionKind.Answer && parentId is null)
+        {
+            throw new ArgumentException("request.ParentId is required for an answer.", "request.ParentId");
+        }
+
+        if (kind != ContributionKind.Answer && parentId is not null)
+        {
+            throw new ArgumentException("request.ParentId is only allowed on answers.", "request.ParentId");
+        }
+
+        if (kind == ContributionKind.ResourceLink && url is null)
+        {
+            throw new ArgumentException("request.Url is required for a resource link.", "request.Url");
+        }
+
+        if (url is not null && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            throw new ArgumentException("request.Url must be an absolute http or https URL.", "request.Url");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Shared contribution {ContributionId} ({Kind}) in tenant {Tenant}")]
+    private static partial void LogShared(ILogger logger, string tenant, string contributionId, ContributionKind kind);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Contribution {ContributionId} in tenant {Tenant} hidden after reaching the flag threshold")]
+    private static partial void LogAutoHidden(ILogger logger, string tenant, string contributionId);
+}

@@ -1,0 +1,61 @@
+namespace SocialLearning;
+
+/// <summary>Share, improve, give feedback on and moderate contributions. Resolve it from DI.</summary>
+public interface IContributionService
+{
+    /// <summary>Validates and stores a new contribution. Throws <see cref="ArgumentException"/> naming the bad field.</summary>
+    Task<Contribution> ShareAsync(ShareContributionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Edits a contribution under optimistic concurrency, keeping a revision.</summary>
+    Task<Contribution> EditAsync(EditContributionRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one-click feedback. Self-votes (helpful, not helpful, endorsed, accepted on one's own item) are rejected.</summary>
+    Task<InteractionResult> GiveFeedbackAsync(TenantId tenant, LearnerId learner, ContributionId contribution, FeedbackKind feedback, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Flags a contribution for moderation; enough distinct flags hide it (see <see cref="SocialLearningOptions.AutoHideFlagThreshold"/>).</summary>
+    Task<InteractionResult> FlagAsync(TenantId tenant, LearnerId learner, ContributionId contribution, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a contribution; throws <see cref="EntityNotFoundException"/> when the tenant has no such id.</summary>
+    Task<Contribution> GetAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a contribution's counters.</summary>
+    Task<ContributionCounters> GetCountersAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a contribution's revisions, oldest first.</summary>
+    Task<IReadOnlyList<ContributionRevision>> GetRevisionsAsync(TenantId tenant, ContributionId id, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Define skills and the skill graph.</summary>
+public interface ISkillService
+{
+    /// <summary>Creates the skill, or updates its name, aliases and description when it exists.</summary>
+    Task<Skill> DefineSkillAsync(TenantId tenant, SkillId id, string name, IReadOnlyList<string>? aliases = null, string? description = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds an edge. A prerequisite edge that would close a cycle throws <see cref="SkillGraphCycleException"/> naming it;
+    /// a self-edge throws <see cref="ArgumentException"/>. Returns false when the edge already existed.
+    /// </summary>
+    Task<bool> AddEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, double weight = 1.0, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an edge; returns false when there was none.</summary>
+    Task<bool> RemoveEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the tenant's whole skill graph.</summary>
+    Task<SkillGraph> GetGraphAsync(TenantId tenant, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Learners and their proficiency.</summary>
+public interface ILearnerService
+{
+    /// <summary>Creates the learner or updates display name, team and roles (retrying on concurrent updates).</summary>
+    Task<Learner> UpsertAsync(TenantId tenant, LearnerId id, string displayName, string? team = null, IReadOnlyList<string>? roles = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a learner; throws <see cref="EntityNotFoundException"/> when unknown.</summary>
+    Task<Learner> GetAsync(TenantId tenant, LearnerId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Records evidence of proficiency. Level must be in [0, 1]; endorsements and manager evidence need <c>GivenBy</c>, who may not be the learner.</summary>
+    Task RecordEvidenceAsync(ProficiencyEvidence evidence, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The learner with their effective proficiency per skill (see docs/concepts.md for precedence and decay).</summary>
+    Task<LearnerProfile> GetProfileAsync(TenantId tenant, LearnerId id, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,145 @@
+namespace SocialLearning;
+
+/// <summary>Input to <see cref="IContributionService.ShareAsync"/>.</summary>
+public sealed record ShareContributionRequest
+{
+    /// <summary>The tenant.</summary>
+    public required TenantId Tenant { get; init; }
+
+    /// <summary>Who shares it; must be a learner of the tenant.</summary>
+    public required LearnerId Author { get; init; }
+
+    /// <summary>The kind; default <see cref="ContributionKind.Tip"/>.</summary>
+    public ContributionKind Kind { get; init; } = ContributionKind.Tip;
+
+    /// <summary>Title, 1 to <see cref="SocialLearningOptions.MaxTitleLength"/> characters.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Markdown body, 1 to <see cref="SocialLearningOptions.MaxBodyLength"/> characters.</summary>
+    public required string Body { get; init; }
+
+    /// <summary>Skill ids; each must exist unless <see cref="SocialLearningOptions.AutoCreateSkills"/> is set.</summary>
+    public IReadOnlyList<string> Skills { get; init; } = [];
+
+    /// <summary>Context keys in <c>scheme:value</c> form, for example <c>route:/invoices/new</c>.</summary>
+    public IReadOnlyList<string> ContextKeys { get; init; } = [];
+
+    /// <summary>Who may see it; everyone by default.</summary>
+    public Audience Audience { get; init; } = Audience.Everyone;
+
+    /// <summary>For an answer: the question it answers (required for answers, forbidden otherwise).</summary>
+    public ContributionId? ParentId { get; init; }
+
+    /// <summary>For a resource link: the absolute http(s) URL (required for links).</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>Initial status: <see cref="ContributionStatus.Published"/> (default), draft or pending review.</summary>
+    public ContributionStatus Status { get; init; } = ContributionStatus.Published;
+
+    /// <summary>An explicit id; a new one is made when null.</summary>
+    public ContributionId? Id { get; init; }
+
+    /// <summary>Retrying with the same key returns the first result and writes nothing.</summary>
+    public string? IdempotencyKey { get; init; }
+}
+
+/// <summary>Input to <see cref="IContributionService.EditAsync"/>. Null fields keep their value.</summary>
+public sealed record EditContributionRequest
+{
+    /// <summary>The tenant.</summary>
+    public required TenantId Tenant { get; init; }
+
+    /// <summary>The contribution to edit.</summary>
+    public required ContributionId Id { get; init; }
+
+    /// <summary>Who edits it.</summary>
+    public required LearnerId Editor { get; init; }
+
+    /// <summary>The version the editor read; a newer stored version fails with <see cref="VersionConflictException"/>.</summary>
+    public required long ExpectedVersion { get; init; }
+
+    /// <summary>New title, or null to keep it.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>New body, or null to keep it.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>New skills, or null to keep them.</summary>
+    public IReadOnlyList<string>? Skills { get; init; }
+
+    /// <summary>New context keys, or null to keep them.</summary>
+    public IReadOnlyList<string>? ContextKeys { get; init; }
+
+    /// <summary>New audience, or null to keep it.</summary>
+    public Audience? Audience { get; init; }
+
+    /// <summary>New status, or null to keep it. Only the author may publish, archive or unpublish.</summary>
+    public ContributionStatus? Status { get; init; }
+}
+
+/// <summary>Feedback a learner gives on a contribution with one click.</summary>
+public enum FeedbackKind
+{
+    /// <summary>It helped.</summary>
+    Helpful = InteractionKind.Helpful,
+
+    /// <summary>It did not help.</summary>
+    NotHelpful = InteractionKind.NotHelpful,
+
+    /// <summary>Save for later.</summary>
+    Saved = InteractionKind.Saved,
+
+    /// <summary>Do not show it to me again.</summary>
+    Dismissed = InteractionKind.Dismissed,
+
+    /// <summary>Viewed (impression or open).</summary>
+    Viewed = InteractionKind.Viewed,
+
+    /// <summary>Shared with a colleague.</summary>
+    Shared = InteractionKind.Shared,
+
+    /// <summary>Accepted as the answer (by the question's author).</summary>
+    Accepted = InteractionKind.Accepted,
+
+    /// <summary>Endorsed.</summary>
+    Endorsed = InteractionKind.Endorsed,
+}
+
+/// <summary>A learner's proficiency in one skill, from the evidence after precedence and decay.</summary>
+public sealed record SkillProficiency
+{
+    /// <summary>The skill.</summary>
+    public required SkillId Skill { get; init; }
+
+    /// <summary>Effective level in [0, 1] after time decay.</summary>
+    public required double Level { get; init; }
+
+    /// <summary>The source that decided the level (the highest-precedence one with evidence).</summary>
+    public required EvidenceSource Source { get; init; }
+
+    /// <summary>How many pieces of evidence exist for the skill, over all sources.</summary>
+    public required int EvidenceCount { get; init; }
+
+    /// <summary>When the deciding evidence was observed.</summary>
+    public required DateTimeOffset ObservedAt { get; init; }
+}
+
+/// <summary>A learner with their proficiencies.</summary>
+public sealed record LearnerProfile
+{
+    /// <summary>The learner.</summary>
+    public required Learner Learner { get; init; }
+
+    /// <summary>Proficiencies, highest level first.</summary>
+    public required IReadOnlyList<SkillProficiency> Skills { get; init; }
+}
+
+/// <summary>A tenant's skills and edges at one moment.</summary>
+public sealed record SkillGraph
+{
+    /// <summary>The skills.</summary>
+    public required IReadOnlyList<Skill> Skills { get; init; }
+
+    /// <summary>The edges.</summary>
+    public required IReadOnlyList<SkillEdge> Edges { get; init; }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Options;
+
+namespace SocialLearning;
+
+/// <summary>Options for the SocialLearning services. Validated on start; each message names the option.</summary>
+public sealed class SocialLearningOptions
+{
+    /// <summary>Longest contribution title in characters. Default 200.</summary>
+    public int MaxTitleLength { get; set; } = 200;
+
+    /// <summary>Longest contribution body (markdown) in characters. Default 20,000.</summary>
+    public int MaxBodyLength { get; set; } = 20_000;
+
+    /// <summary>Most skills on one contribution. Default 20.</summary>
+    public int MaxSkillsPerContribution { get; set; } = 20;
+
+    /// <summary>Most context keys on one contribution. Default 20.</summary>
+    public int MaxContextKeysPerContribution { get; set; } = 20;
+
+    /// <summary>Longest note on an interaction (for example a flag reason). Default 1,000.</summary>
+    public int MaxNoteLength { get; set; } = 1_000;
+
+    /// <summary>
+    /// When true, sharing a contribution with a skill id the tenant does not have creates the skill
+    /// (named as its id). When false (the default) the share is rejected naming the unknown skill.
+    /// </summary>
+    public bool AutoCreateSkills { get; set; }
+
+    /// <summary>When true (the default) any learner of the tenant may improve a contribution; every edit keeps a revision.</summary>
+    public bool AllowPeerEdits { get; set; } = true;
+
+    /// <summary>Flags from this many distinct learners hide a published contribution until a moderator acts. Default 3; 0 turns it off.</summary>
+    public int AutoHideFlagThreshold { get; set; } = 3;
+
+    /// <summary>Half-life of proficiency evidence: a level observed this long ago counts half. Default 365 days.</summary>
+    public TimeSpan ProficiencyHalfLife { get; set; } = TimeSpan.FromDays(365);
+}
+
+internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLearningOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocialLearningOptions options)
+    {
+        var failures = new List<string>();
+        Positive(options.MaxTitleLength, nameof(options.MaxTitleLength), 10_000, failures);
+        Positive(options.MaxBodyLength, nameof(options.MaxBodyLength), 1_000_000, failures);
+        Positive(options.MaxSkillsPerContribution, nameof(options.MaxSkillsPerContribution), 1_000, failures);
+        Positive(options.MaxContextKeysPerContribution, nameof(options.MaxContextKeysPerContribution), 1_000, failures);
+        Positive(options.MaxNoteLength, nameof(options.MaxNoteLength), 100_000, failures);
+        if (options.AutoHideFlagThreshold < 0)
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.AutoHideFlagThreshold)} must be 0 (off) or more; it was {options.AutoHideFlagThreshold}.");
+        }
+
+        if (options.ProficiencyHalfLife <= TimeSpan.Zero)
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.ProficiencyHalfLife)} must be positive; it was {options.ProficiencyHalfLife}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(int value, string option, int max, List<string> failures)
+    {
+        if (value <= 0 || value > max)
+        {
+            failures.Add($"SocialLearningOptions.{option} must be between 1 and {max}; it was {value}.");
+        }
+    }
+}
