@@ -225,6 +225,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         AddGaps(s, index, request, state, documents);
+
+        // Only a request that names nothing (no key, skill or text) falls back to every item ranked by its prior;
+        // one that names something nobody has written about gets nothing rather than unrelated items.
+        s.NoMatch = ctx.ClauseCount == 0 && (keys.Count > 0 || skills.Count > 0 || !string.IsNullOrWhiteSpace(request.Text));
     }
 
     private void AddGaps(Scratch s, TenantIndex index, TipRequest request, LearnerState state, int documents)
@@ -360,7 +364,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         ctx.Count = 0;
         if (m == 0)
         {
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (s.Accept(d))
                 {
@@ -448,7 +452,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         if (m == 0)
         {
             // No clause: every accepted document is a candidate, ranked by its prior.
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (!s.Accept(d))
                 {
@@ -612,6 +616,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public int Limit;
         public int Visited;
+        public bool NoMatch;
         public double NowSeconds;
         public int[] DocItem = [];
         public byte[] Flags = [];
