@@ -527,6 +527,35 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             }
 
             s.Visited++;
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            if (s.HeapFull && essential > 0)
+            {
+                // Cheapest test first: the bounds of the lists on d, without touching any per-document column.
+                var bound = priorBound + prefix[essential - 1];
+                for (var i = essential; i < m; i++)
+                {
+                    if (s.Cur[perm[i]] == d)
+                    {
+                        bound += ub[i];
+                    }
+                }
+
+                if (bound < threshold - slack)
+                {
+                    for (var i = essential; i < m; i++)
+                    {
+                        var c = perm[i];
+                        if (s.Cur[c] == d)
+                        {
+                            s.Pos[c]++;
+                            s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
             sums.Clear();
             var estimate = 0.0;
             for (var i = essential; i < m; i++)
@@ -542,7 +571,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
             }
 
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
             if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
             {
                 continue;   // cannot reach the top k even with the best prior and every other clause
