@@ -40,6 +40,9 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     /// <summary>The full path of the database file.</summary>
     public string FilePath => _database.FilePath;
 
+    /// <summary>The connection source, for tests of this assembly.</summary>
+    internal SqliteDatabase DatabaseForTests => _database;
+
     /// <summary>
     /// Opens the file now (creating and migrating it when needed) instead of on first use, so that a bad path,
     /// a foreign or corrupt file or a newer schema is reported at start-up. Throws <see cref="SocialLearningStorageException"/>.
