@@ -1,37 +1,29 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 
 namespace SocialLearning.Storage.Sqlite;
 
 /// <summary>
-/// Runs every write of this process on one connection, one transaction at a time. Writes that arrive while a
-/// transaction is running are committed together in the next one (group commit): each runs inside its own
-/// SAVEPOINT, so a write that fails (for example a version conflict) is rolled back alone, and every caller is
-/// answered only after COMMIT returned. Each transaction starts with <c>BEGIN IMMEDIATE</c>, so it takes the write
-/// lock up front and waits for other processes' writers for at most the busy timeout.
+/// Runs every write of this process on one connection and one thread. Writes that arrive while a transaction
+/// is running are committed together in the next one (group commit): each runs inside its own SAVEPOINT, so a
+/// write that fails (for example a version conflict) is rolled back alone, and every caller is answered only
+/// after COMMIT returned. Each transaction starts with <c>BEGIN IMMEDIATE</c>, so it takes the write lock
+/// up front and waits for other processes' writers for at most the busy timeout.
 /// </summary>
-/// <remarks>
-/// There is no writer thread: the caller that finds the connection free runs the queued writes (its own and any
-/// that arrived meanwhile, up to the batch size) on its own thread, so an uncontended write costs no thread hop.
-/// Writes still queued after its batch are handed to the thread pool. Microsoft.Data.Sqlite does its I/O
-/// synchronously in any case.
-/// </remarks>
 internal sealed class SqliteWriteQueue : IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly int _maxBatch;
-    private readonly ConcurrentQueue<WriteOperation> _queue = new();
-    private readonly Lock _connectionGate = new();
-    private readonly List<WriteOperation> _batch;
+    private readonly Channel<WriteOperation> _channel = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
     private SqliteSession? _session;
-    private volatile bool _disposed;
-    private int _drainScheduled;
 
     public SqliteWriteQueue(SqliteDatabase database, SqliteSession session, int maxBatch)
     {
         _database = database;
         _session = session;
         _maxBatch = maxBatch;
-        _batch = new List<WriteOperation>(maxBatch);
+        _thread = new Thread(Run) { IsBackground = true, Name = "SocialLearning SQLite writer" };
+        _thread.Start();
     }
 
     /// <summary>Queues <paramref name="body"/>; the task completes after the transaction that ran it committed.</summary>
@@ -42,119 +34,64 @@ internal sealed class SqliteWriteQueue : IDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        if (_disposed)
+        var operation = new WriteOperation<T>(body, cancellationToken);
+        if (!_channel.Writer.TryWrite(operation))
         {
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteSocialLearningStore), "The SQLite store was disposed."));
         }
 
-        var operation = new WriteOperation<T>(body, cancellationToken);
-        _queue.Enqueue(operation);
-        Drain(leader: operation);
         return operation.Task;
     }
 
-    /// <summary>Finishes the queued writes and closes the writer connection.</summary>
+    /// <summary>Finishes the queued writes, stops the writer thread and closes its connection.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        lock (_connectionGate)
+        _channel.Writer.TryComplete();
+        if (Thread.CurrentThread != _thread)
         {
-            RunQueued(untilEmpty: true, leader: null);
-            _session?.Dispose();
-            _session = null;
+            _thread.Join();
         }
+
+        _session?.Dispose();
+        _session = null;
     }
 
-    /// <summary>
-    /// Runs queued writes if nobody else is. A caller (<paramref name="leader"/> set) stops after the batch that
-    /// held its own write and hands the rest to the thread pool; a pool drain runs until the queue is empty.
-    /// </summary>
-    private void Drain(WriteOperation? leader)
+    private void Run()
     {
-        while (!_queue.IsEmpty)
-        {
-            if (!_connectionGate.TryEnter())
-            {
-                // The holder checks the queue again after it lets go, so this write will not be left behind.
-                return;
-            }
-
-            bool more;
-            try
-            {
-                more = RunQueued(untilEmpty: leader is null, leader);
-            }
-            finally
-            {
-                _connectionGate.Exit();
-            }
-
-            if (more && leader is not null)
-            {
-                ScheduleDrain();
-                return;
-            }
-        }
-    }
-
-    private void ScheduleDrain()
-    {
-        if (Interlocked.Exchange(ref _drainScheduled, 1) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static self =>
-                {
-                    Volatile.Write(ref self._drainScheduled, 0);
-                    self.Drain(leader: null);
-                },
-                this,
-                preferLocal: false);
-        }
-    }
-
-    /// <summary>Runs batches under the connection gate; returns true when writes are still queued.</summary>
-    private bool RunQueued(bool untilEmpty, WriteOperation? leader)
-    {
+        var batch = new List<WriteOperation>(_maxBatch);
+        var reader = _channel.Reader;
         while (true)
         {
-            _batch.Clear();
-            var containsLeader = false;
-            while (_batch.Count < _maxBatch && _queue.TryDequeue(out var next))
+            if (!reader.TryRead(out var first))
             {
-                _batch.Add(next);
-                containsLeader |= ReferenceEquals(next, leader);
-            }
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
 
-            if (_batch.Count == 0)
-            {
-                return false;
-            }
-
-            if (_session is null)
-            {
-                var disposed = new ObjectDisposedException(nameof(SqliteSocialLearningStore), "The SQLite store was disposed.");
-                _batch.ForEach(o => o.Fail(disposed));
                 continue;
             }
 
+            batch.Clear();
+            batch.Add(first);
+            while (batch.Count < _maxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
             try
             {
-                RunBatch(_batch);
+                RunBatch(batch);
             }
-#pragma warning disable CA1031 // Every caller of the batch must be answered, whatever failed.
+#pragma warning disable CA1031 // The writer thread must survive any failure and answer every caller.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 var error = _database.Map(ex, "write to");
-                foreach (var operation in _batch)
+                foreach (var operation in batch)
                 {
                     operation.Fail(error);
                 }
-            }
-
-            if (!untilEmpty && (containsLeader || leader is null))
-            {
-                return !_queue.IsEmpty;
             }
         }
     }
