@@ -25,10 +25,10 @@ public static class Seed
     }
 
     /// <summary>Contributions with a title, a ~300-character markdown body, two skills and two context keys.</summary>
-    public static async Task ContributionsAsync(ISocialLearningStore store, int count, int learners)
+    public static async Task ContributionsAsync(ISocialLearningStore store, int count, int learners, int first = 0)
     {
         const int Chunk = 2_000;
-        for (var start = 0; start < count; start += Chunk)
+        for (var start = first; start < count; start += Chunk)
         {
             var tasks = new List<Task>(Chunk);
             for (var i = start; i < Math.Min(count, start + Chunk); i++)

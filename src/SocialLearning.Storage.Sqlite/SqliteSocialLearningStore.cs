@@ -141,7 +141,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Learner> ListLearnersAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM learners WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Learner), null, cancellationToken);
+        return Stream("SELECT data FROM learners WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Learner), null, cancellationToken);
     }
 
     // ---------------------------------------------------------------- skills
@@ -200,7 +200,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Skill> ListSkillsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM skills WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Skill), null, cancellationToken);
+        return Stream("SELECT data FROM skills WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Skill), null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -345,7 +345,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Contribution> ListContributionsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM contributions WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Contribution), null, cancellationToken);
+        return Stream("SELECT data FROM contributions WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Contribution), null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -699,6 +699,10 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
 
     private static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(json, type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
+
+    /// <summary>Reads column 0 as the UTF-8 bytes SQLite stores, skipping a UTF-16 string and the serializer's transcoding back.</summary>
+    private static T DeserializeUtf8<T>(SqliteDataReader reader, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(0), type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
 
     private static long OffsetMinutes(DateTimeOffset value) => (long)value.Offset.TotalMinutes;
 
