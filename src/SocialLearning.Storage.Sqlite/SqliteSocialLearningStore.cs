@@ -751,7 +751,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
             healthy = true;
             return Task.FromException<T>(ex);
         }
-        catch (Exception ex) when (ex is SqliteException or SocialLearningStorageException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is SqliteException or SocialLearningStorageException or JsonException or (InvalidOperationException and not ObjectDisposedException))
         {
             return Task.FromException<T>(_database.Map(ex, "read from"));
         }
