@@ -11,8 +11,9 @@ public static class SocialLearningEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the API under <paramref name="prefix"/> (default <c>/social-learning</c>) and the widget at
-    /// <c>{prefix}/widget/social-learning.js</c> and <c>.css</c>. Returns the route group so the host can add
-    /// <c>RequireAuthorization()</c>, rate limiting or CORS to all of it. Needs <c>services.AddSocialLearning().AddAspNetCore()</c>.
+    /// <c>{prefix}/widget/social-learning.js</c> and <c>.css</c>. Returns the API's route group so the host can add
+    /// <c>RequireAuthorization()</c>, rate limiting or CORS to every API endpoint (the two static widget assets are
+    /// mapped beside it and stay anonymous). Needs <c>services.AddSocialLearning().AddAspNetCore()</c>.
     /// </summary>
     public static RouteGroupBuilder MapSocialLearning(this IEndpointRouteBuilder endpoints, string prefix = "/social-learning")
     {
@@ -45,8 +46,12 @@ public static class SocialLearningEndpointRouteBuilderExtensions
         });
 
         SocialLearningEndpoints.Map(group);
-        group.MapGet("/widget/social-learning.js", WidgetAssets.ServeScript).WithName("SocialLearning.WidgetScript");
-        group.MapGet("/widget/social-learning.css", WidgetAssets.ServeStyle).WithName("SocialLearning.WidgetStyle");
+
+        // The widget's script and stylesheet are static and hold no data: they are mapped beside the group, so that
+        // RequireAuthorization() on the API does not turn a page's <script> load into a sign-in redirect.
+        var assets = prefix.TrimEnd('/') + "/widget/";
+        endpoints.MapGet(assets + "social-learning.js", WidgetAssets.ServeScript).WithName("SocialLearning.WidgetScript").AllowAnonymous();
+        endpoints.MapGet(assets + "social-learning.css", WidgetAssets.ServeStyle).WithName("SocialLearning.WidgetStyle").AllowAnonymous();
         return group;
     }
 }

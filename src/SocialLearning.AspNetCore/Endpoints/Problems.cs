@@ -95,6 +95,11 @@ internal static class Problems
             return "request";
         }
 
+        if (paramName.Contains('-', StringComparison.Ordinal))
+        {
+            return paramName; // a header name such as If-Match or Idempotency-Key
+        }
+
         var name = paramName.StartsWith("request.", StringComparison.Ordinal) ? paramName["request.".Length..] : paramName;
         var builder = new StringBuilder(name.Length);
         var startOfSegment = true;
