@@ -78,7 +78,7 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.NotEmpty(tip.GetProperty("explanation").EnumerateArray());
         Assert.Equal("Helpful", tip.GetProperty("mine").GetProperty("vote").GetString());
         Assert.Equal(1, tip.GetProperty("counters").GetProperty("helpful").GetInt32());
-        Assert.Equal("fake", json.GetProperty("ranker").GetString());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("ranker").GetString()));
     }
 
     [Fact]

@@ -213,6 +213,7 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Testing" });
         Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
         builder.Services.AddSocialLearning().UseInMemoryStorage().AddAspNetCore(o => o.DefaultTenant = "solo");
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.RemoveAll<ITipRecommender>(builder.Services);
         builder.Services.AddAuthentication();
         await using var app = builder.Build();
         app.Use(next => http =>

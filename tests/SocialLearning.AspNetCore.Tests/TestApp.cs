@@ -44,9 +44,6 @@ public sealed class TestApp : IAsyncDisposable
                 o.RateLimits.Enabled = false;
                 configure?.Invoke(o);
             });
-        builder.Services.AddSingleton<ITipRecommender, FakeTipRecommender>();
-        builder.Services.AddSingleton<IPeerFinder, FakePeerFinder>();
-        builder.Services.AddSingleton<ILearningPathPlanner, FakeLearningPathPlanner>();
         builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthHandler>("Test", null);
         builder.Services.AddAuthorization();
         var app = builder.Build();
