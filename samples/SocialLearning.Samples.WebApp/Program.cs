@@ -41,6 +41,7 @@ builder.Services
     });
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<InvoiceBook>();
+builder.Services.AddHostedService<DemoStartup>();
 
 var app = builder.Build();
 
@@ -52,19 +53,6 @@ app.UseAuthorization();
 app.MapSocialLearning("/social-learning").RequireAuthorization();
 app.MapDemoLogin();
 app.MapInvoicePages();
-
-if (app.Configuration.GetValue("Sample:Seed", true))
-{
-    await DemoData.SeedAsync(app.Services);
-}
-
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    foreach (var url in app.Urls)
-    {
-        Console.WriteLine($"Invoice demo with SocialLearning tips: open {url}/ in a browser (switch users at {url}/demo/login).");
-    }
-});
 
 await app.RunAsync();
 
