@@ -94,7 +94,7 @@ internal static class DemoData
             {
                 Tenant = Globex,
                 Id = new ContributionId("demo-globex-approval"),
-                Author = new LearnerId("zoe"),
+                Author = new LearnerId("max"),
                 Title = "Invoices over 10,000 need a second approver",
                 Body = "At Globex an invoice above **10,000** goes to a second approver before it is sent.",
                 Skills = ["invoicing"],

@@ -14,6 +14,7 @@ internal static class DemoUsers
         new("carol", "Carol Lindqvist", "acme", "Acme Ltd", "finance", ["finance-lead"], "Runs month-end"),
         new("dan", "Dan Whitfield", "acme", "Acme Ltd", "sales-ops", ["clerk"], "Invoices for the sales team"),
         new("zoe", "Zoe Tanaka", "globex", "Globex GmbH", "finance", ["accountant"], "Another company: sees only Globex tips"),
+        new("max", "Max Keller", "globex", "Globex GmbH", "finance", ["controller"], "Globex's approver"),
     ];
 
     public static DemoUser? Find(string? id) => All.FirstOrDefault(u => string.Equals(u.Id, id, StringComparison.Ordinal));
