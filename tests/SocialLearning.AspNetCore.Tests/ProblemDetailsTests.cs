@@ -39,6 +39,7 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         { "contributions", """[1,2]""", "body", "array instead of object" },
         { "contributions", """null""", "body", "null body" },
         { "contributions", """{"title":"t","body":"b","skills":"vat"}""", "skills", "string instead of array" },
+        { "contributions", """{"titel":"t","body":"b"}""", "titel", "misspelt property" },
     };
 
     [Theory]

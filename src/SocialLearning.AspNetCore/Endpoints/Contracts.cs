@@ -265,6 +265,7 @@ public sealed record MeView
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     AllowTrailingCommas = false,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     ReadCommentHandling = JsonCommentHandling.Disallow,
     Converters = [typeof(LearnerIdJsonConverter), typeof(SkillIdJsonConverter), typeof(ContributionIdJsonConverter), typeof(ContextKeyJsonConverter)])]
 [JsonSerializable(typeof(ShareContributionBody))]
