@@ -18,6 +18,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
     public RecommendationOptions Options { get; } = options;
 
+    /// <summary>Documents the last query on this thread visited (scored or pruned), for diagnostics and benchmarks.</summary>
+    public static int LastVisited => t_scratch?.Visited ?? 0;
+
     /// <summary>Finds the top <paramref name="k"/>; fills <paramref name="docs"/> and <paramref name="scores"/>, best first; returns how many.</summary>
     public int Search(TenantIndex index, TipRequest request, ITipRanker ranker, DateTimeOffset now, int k, Span<int> docs, Span<double> scores, out int scored)
     {
@@ -73,7 +76,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         if (ranker is MmrTipRanker mmr && registry is not null && registry.Contains(mmr.BaseRanker) && registry.Get(mmr.BaseRanker) is ILinearTipRanker baseRanker)
         {
-            var pool = MaxScore(s, baseRanker.Weights, mmr.PoolSize, out scored);
+            var pool = MaxScore(s, baseRanker.Weights, Math.Max(mmr.PoolSize, k), out scored);
             LoadCandidates(s, pool);
         }
         else
@@ -149,7 +152,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         index.DocFlags.Snapshot(out s.Flags);
         index.DocKind.Snapshot(out s.Kinds);
         index.DocAuthor.Snapshot(out s.Authors);
-        index.DocAudience.Snapshot(out s.Audience);
+        index.DocFilter.Snapshot(out s.Filter);
+        index.Quality.Snapshot(out s.Quality);
         index.DocLength.Snapshot(out s.Lengths);
         index.Helpful.Snapshot(out s.Helpful);
         index.NotHelpful.Snapshot(out s.NotHelpful);
@@ -168,9 +172,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.KindMask = 0;
         if (request.Kinds is { Count: > 0 } kinds)
         {
-            foreach (var kind in kinds)
+            for (var i = 0; i < kinds.Count; i++)
             {
-                s.KindMask |= 1 << (int)kind;
+                s.KindMask |= 1 << (int)kinds[i];
             }
         }
 
@@ -178,9 +182,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.RequireSkills = request.RequireSkills is { Count: > 0 };
         if (request.RequireSkills is { Count: > 0 } required)
         {
-            foreach (var skill in required)
+            for (var i = 0; i < required.Count; i++)
             {
-                var id = index.Skills.Find(skill);
+                var id = index.Skills.Find(required[i]);
                 if (id >= 0 && s.RequireCount < s.Require.Length)
                 {
                     s.Require[s.RequireCount++] = id;
@@ -202,14 +206,16 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         // Clauses: context keys, skills, terms, then the learner's gaps.
         var documents = Math.Max(1, n);
-        foreach (var key in request.ContextKeys)
+        var keys = request.ContextKeys;
+        for (var i = 0; i < keys.Count; i++)
         {
-            AddClause(s, TipClauseKind.ContextKey, index.ContextKeys, index.ContextKeys.Find(key), documents, 1.0);
+            AddClause(s, TipClauseKind.ContextKey, index.ContextKeys, index.ContextKeys.Find(keys[i]), documents, 1.0);
         }
 
-        foreach (var skill in request.Skills)
+        var skills = request.Skills;
+        for (var i = 0; i < skills.Count; i++)
         {
-            AddClause(s, TipClauseKind.Skill, index.Skills, index.Skills.Find(skill), documents, 1.0);
+            AddClause(s, TipClauseKind.Skill, index.Skills, index.Skills.Find(skills[i]), documents, 1.0);
         }
 
         if (!string.IsNullOrEmpty(request.Text))
@@ -227,9 +233,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var count = 0;
         Span<int> skills = stackalloc int[16];
         Span<double> gaps = stackalloc double[16];
-        foreach (var skill in request.Skills)
+        for (var r = 0; r < request.Skills.Count; r++)
         {
-            var id = index.Skills.Find(skill);
+            var id = index.Skills.Find(request.Skills[r]);
             if (id >= 0 && count < skills.Length)
             {
                 var level = state.LevelOf(id);
@@ -450,7 +456,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
 
                 scored++;
-                var prior = w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+                var prior = w.WilsonZ == ctx.Index.WilsonZ
+                    ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                    : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
                 s.Offer(w.Score(0, 0, 0, 0, prior, s.IsSeen(d)), d);
             }
 
@@ -492,7 +500,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         var priorBound = w.PriorUpperBound;
+        var precomputed = w.WilsonZ == ctx.Index.WilsonZ;
         var essential = 0;
+        s.Visited = 0;
         var threshold = double.NegativeInfinity;
         Span<double> sums = stackalloc double[4];
         while (true)
@@ -512,21 +522,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 break;
             }
 
-            if (!s.Accept(d))
-            {
-                for (var i = essential; i < m; i++)
-                {
-                    var c = perm[i];
-                    if (s.Cur[c] == d)
-                    {
-                        s.Pos[c]++;
-                        s.Cur[c] = s.DocAt(c, s.Pos[c]);
-                    }
-                }
-
-                continue;
-            }
-
+            s.Visited++;
             sums.Clear();
             var estimate = 0.0;
             for (var i = essential; i < m; i++)
@@ -542,10 +538,22 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
             }
 
-            var prior = w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
+            {
+                continue;   // cannot reach the top k even with the best prior and every other clause
+            }
+
+            if (!s.Accept(d))
+            {
+                continue;
+            }
+
+            var prior = precomputed
+                ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
             estimate += prior;
             var pruned = false;
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
             for (var i = essential - 1; i >= 0; i--)
             {
                 if (s.HeapFull && estimate + prefix[i] < threshold - slack)
@@ -603,12 +611,14 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int HeapCapacity;
 
         public int Limit;
+        public int Visited;
         public double NowSeconds;
         public int[] DocItem = [];
         public byte[] Flags = [];
         public byte[] Kinds = [];
         public int[] Authors = [];
-        public int[] Audience = [];
+        public int[] Filter = [];
+        public float[] Quality = [];
         public ushort[] Lengths = [];
         public int[] Helpful = [];
         public int[] NotHelpful = [];
@@ -728,7 +738,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public bool Accept(int d)
         {
-            if ((Flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
+            var filter = Filter[d];
+            if ((filter & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
             {
                 return false;
             }
@@ -744,7 +755,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 return false;
             }
 
-            var audience = Audience[d];
+            var audience = filter >> 8;
             if (audience != 0 && !own && (audience >= AudienceVisible.Length || !AudienceVisible[audience]))
             {
                 return false;
