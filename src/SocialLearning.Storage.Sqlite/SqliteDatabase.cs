@@ -180,5 +180,9 @@ internal sealed class SqliteDatabase : IDisposable
         };
         session.Execute($"PRAGMA synchronous = {synchronous}");
         session.Execute("PRAGMA foreign_keys = OFF");
+        // A larger page cache keeps a write transaction's B-tree pages in memory (SQLite's default is 2 MB);
+        // memory-mapped reads save a copy per page. Both are per connection and grow only as pages are used.
+        session.Execute("PRAGMA cache_size = -16384");
+        session.Execute("PRAGMA mmap_size = 268435456");
     }
 }

@@ -141,7 +141,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Learner> ListLearnersAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM learners WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Learner), null, cancellationToken);
+        return Stream("SELECT data FROM learners WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Learner), null, cancellationToken);
     }
 
     // ---------------------------------------------------------------- skills
@@ -200,7 +200,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Skill> ListSkillsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM skills WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Skill), null, cancellationToken);
+        return Stream("SELECT data FROM skills WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Skill), null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -288,7 +288,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     {
         StoreArguments.Tenant(tenant);
         const string Columns = "SELECT tenant, learner, skill, source, level, given_by, observed_ticks, observed_offset FROM evidence";
-        static ProficiencyEvidence Map(SqliteDataReader r) => new()
+        static ProficiencyEvidence Map(SqliteSession.Cursor r) => new()
         {
             Tenant = new TenantId(r.GetString(0)),
             Learner = new LearnerId(r.GetString(1)),
@@ -345,7 +345,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     public IAsyncEnumerable<Contribution> ListContributionsAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
         StoreArguments.Tenant(tenant);
-        return Stream("SELECT data FROM contributions WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => Deserialize(r.GetString(0), SqliteJsonContext.Default.Contribution), null, cancellationToken);
+        return Stream("SELECT data FROM contributions WHERE tenant = @p0 ORDER BY id", [tenant.Value], r => DeserializeUtf8(r, SqliteJsonContext.Default.Contribution), null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -422,7 +422,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     {
         StoreArguments.Tenant(tenant);
         const string Columns = "SELECT tenant, contribution_id, learner, kind, occurred_ticks, occurred_offset, note FROM interactions";
-        static Interaction Map(SqliteDataReader r) => new()
+        static Interaction Map(SqliteSession.Cursor r) => new()
         {
             Tenant = new TenantId(r.GetString(0)),
             ContributionId = new ContributionId(r.GetString(1)),
@@ -700,6 +700,10 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     private static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(json, type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
 
+    /// <summary>Reads column 0 as the UTF-8 bytes SQLite stores, skipping a UTF-16 string and the serializer's transcoding back.</summary>
+    private static T DeserializeUtf8<T>(SqliteSession.Cursor reader, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(reader.GetUtf8(0), type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
+
     private static long OffsetMinutes(DateTimeOffset value) => (long)value.Offset.TotalMinutes;
 
     private static DateTimeOffset Time(long utcTicks, long offsetMinutes)
@@ -747,7 +751,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
             healthy = true;
             return Task.FromException<T>(ex);
         }
-        catch (Exception ex) when (ex is SqliteException or SocialLearningStorageException or JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is SqliteException or SocialLearningStorageException or JsonException or (InvalidOperationException and not ObjectDisposedException))
         {
             return Task.FromException<T>(_database.Map(ex, "read from"));
         }
@@ -763,7 +767,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     private async IAsyncEnumerable<T> Stream<T>(
         string sql,
         object?[] args,
-        Func<SqliteDataReader, T> map,
+        Func<SqliteSession.Cursor, T> map,
         Action<SqliteSession>? precheck,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -781,7 +785,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
 
         // A session whose statement failed is closed rather than pooled; one the caller stopped reading is reused.
         var healthy = true;
-        SqliteDataReader? reader = null;
+        SqliteSession.Cursor? reader = null;
         try
         {
             try

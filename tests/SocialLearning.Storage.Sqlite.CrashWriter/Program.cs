@@ -37,17 +37,31 @@ static async Task<int> Crash(string[] args)
     var tenant = new TenantId("crash");
     using var store = Open(path);
     var at = DateTimeOffset.UnixEpoch.AddDays(run);
-    var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+
+    // Open the file and create the learners first (idempotent across runs), then wait for "go": the parent starts
+    // the next child while it checks the previous one, so process start-up is not on the test's clock.
+    var learnersOf = new List<LearnerId>[writers];
+    for (var w = 0; w < writers; w++)
     {
-        // Each writer has its own learners, so its votes on one item are never reordered by another writer.
-        var learners = new List<LearnerId>();
+        learnersOf[w] = [];
         for (var k = 0; k < 4; k++)
         {
             var id = new LearnerId($"w{w}-l{k}");
             await store.CreateLearnerAsync(new Learner { Tenant = tenant, Id = id, DisplayName = id.Value, CreatedAt = at }, idempotencyKey: "learner-" + id.Value);
-            learners.Add(id);
+            learnersOf[w].Add(id);
         }
+    }
 
+    Report("ready");
+    if (Console.ReadLine() != "go")
+    {
+        return 3;
+    }
+
+    var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+    {
+        // Each writer has its own learners, so its votes on one item are never reordered by another writer.
+        var learners = learnersOf[w];
         var random = new Random(run * 1000 + w);
         var mine = new List<ContributionId>();
         for (var n = 0; ; n++)
