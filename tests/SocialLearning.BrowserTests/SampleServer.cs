@@ -21,10 +21,18 @@ public sealed class SampleServer : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Where screenshots go: <c>$SOCIALLEARNING_ARTIFACTS/browser-screenshots</c>, else <c>artifacts/browser-screenshots</c> in the repository.</summary>
     public static string ScreenshotDirectory
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("SOCIALLEARNING_ARTIFACTS") is { Length: > 0 } artifacts)
+            {
+                var configured = Path.Combine(artifacts, "browser-screenshots");
+                Directory.CreateDirectory(configured);
+                return configured;
+            }
+
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "global.json")))
             {
