@@ -10,5 +10,19 @@ public static class StandardRankers
         {
             yield return ranker;
         }
+
+        foreach (var ranker in EvaluationPackageRankers(task))
+        {
+            yield return ranker;
+        }
     }
+
+    /// <summary>The evaluation package's own rankers (not SDK built-ins).</summary>
+    public static IEnumerable<IEvaluationRanker> EvaluationPackageRankers(EvaluationTask task) => task switch
+    {
+        EvaluationTask.Related => [new Bm25RelatedRanker()],
+        EvaluationTask.Routing => [new DecayedTagRoutingRanker()],
+        EvaluationTask.NextSkill => [new MixtureNextSkillRanker()],
+        _ => [],
+    };
 }
