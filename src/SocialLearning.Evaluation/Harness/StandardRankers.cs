@@ -11,6 +11,11 @@ public static class StandardRankers
             yield return ranker;
         }
 
+        foreach (var ranker in SdkRankers.Create(task))
+        {
+            yield return ranker;
+        }
+
         foreach (var ranker in EvaluationPackageRankers(task))
         {
             yield return ranker;
