@@ -81,6 +81,10 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         var selected = settings.Rankers?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var options = new EvaluationOptions { Seed = settings.Seed, MaxQueriesPerSplit = settings.MaxQueries };
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        if (!interactive)
+        {
+            AnsiConsole.Profile.Width = 240;
+        }
 
         EvaluationCorpus corpus;
         try

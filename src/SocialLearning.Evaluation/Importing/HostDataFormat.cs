@@ -117,4 +117,5 @@ public sealed class HostDataFile
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(HostDataFile))]
 [JsonSerializable(typeof(EvaluationReport))]
+[JsonSerializable(typeof(SkillGraphData))]
 public sealed partial class EvaluationJsonContext : JsonSerializerContext;
