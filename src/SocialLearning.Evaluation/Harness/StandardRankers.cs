@@ -16,6 +16,15 @@ public static class StandardRankers
             yield return ranker;
         }
 
+        // One configured variant, chosen on the validation split: a 30-day affinity half-life instead of the default 180.
+        if (task == EvaluationTask.Routing)
+        {
+            foreach (var ranker in SdkRankers.Create(task, o => o.AffinityHalfLife = TimeSpan.FromDays(30), "@hl30", ["affinity", "fusion"]))
+            {
+                yield return ranker;
+            }
+        }
+
         foreach (var ranker in EvaluationPackageRankers(task))
         {
             yield return ranker;

@@ -15,25 +15,31 @@ public static class SdkRankers
     /// <summary>Built-in learning-step ranker names (next-skill task; each needs its own host, as the step ranker is an option).</summary>
     public static IReadOnlyList<string> StepRankers { get; } = ["prerequisite-frontier", "pagerank", "transitions", "blend"];
 
-    /// <summary>Creates the adapters for a task, named <c>sdk-tip-*</c>, <c>sdk-peer-*</c> or <c>sdk-path-*</c>.</summary>
-    public static IEnumerable<IEvaluationRanker> Create(EvaluationTask task)
+    /// <summary>
+    /// Creates the adapters for a task, named <c>sdk-tip-*</c>, <c>sdk-peer-*</c> or <c>sdk-path-*</c>, with default
+    /// options; with <paramref name="configure"/> and a <paramref name="suffix"/> (for example <c>@hl30</c>) they run with
+    /// changed <see cref="RecommendationOptions"/> in a host of their own.
+    /// </summary>
+    public static IEnumerable<IEvaluationRanker> Create(EvaluationTask task, Action<RecommendationOptions>? configure = null, string suffix = "", IReadOnlyList<string>? names = null)
     {
         switch (task)
         {
             case EvaluationTask.Related:
             {
-                var host = new SharedHost(new SdkReplayHost(), TipRankers.Count);
-                return [.. TipRankers.Select(name => new SdkTipRanker(host, name))];
+                var list = names ?? TipRankers;
+                var host = new SharedHost(new SdkReplayHost(configure), list.Count);
+                return [.. list.Select(name => new SdkTipRanker(host, name, suffix))];
             }
 
             case EvaluationTask.Routing:
             {
-                var host = new SharedHost(new SdkReplayHost(), PeerRankers.Count);
-                return [.. PeerRankers.Select(name => new SdkPeerRanker(host, name))];
+                var list = names ?? PeerRankers;
+                var host = new SharedHost(new SdkReplayHost(configure), list.Count);
+                return [.. list.Select(name => new SdkPeerRanker(host, name, suffix))];
             }
 
             case EvaluationTask.NextSkill:
-                return [.. StepRankers.Select(name => new SdkPathRanker(new SharedHost(new SdkReplayHost(o => o.DefaultStepRanker = name), 1), name))];
+                return [.. (names ?? StepRankers).Select(name => new SdkPathRanker(new SharedHost(new SdkReplayHost(o => { configure?.Invoke(o); o.DefaultStepRanker = name; }), 1), name, suffix))];
             default:
                 throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task.");
         }
@@ -90,7 +96,7 @@ internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTas
 }
 
 /// <summary>Related task through <see cref="ITipRecommender"/>: question text and tags as the request, questions only.</summary>
-internal sealed class SdkTipRanker(SharedHost shared, string ranker) : SdkAdapter(shared, "sdk-tip-" + ranker, EvaluationTask.Related)
+internal sealed class SdkTipRanker(SharedHost shared, string ranker, string suffix = "") : SdkAdapter(shared, "sdk-tip-" + ranker + suffix, EvaluationTask.Related)
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
@@ -114,7 +120,7 @@ internal sealed class SdkTipRanker(SharedHost shared, string ranker) : SdkAdapte
 }
 
 /// <summary>Routing task through <see cref="IPeerFinder"/>: the question's tags and text, the asker excluded by the SDK.</summary>
-internal sealed class SdkPeerRanker(SharedHost shared, string ranker) : SdkAdapter(shared, "sdk-peer-" + ranker, EvaluationTask.Routing)
+internal sealed class SdkPeerRanker(SharedHost shared, string ranker, string suffix = "") : SdkAdapter(shared, "sdk-peer-" + ranker + suffix, EvaluationTask.Routing)
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
@@ -136,7 +142,7 @@ internal sealed class SdkPeerRanker(SharedHost shared, string ranker) : SdkAdapt
 }
 
 /// <summary>Next-skill task through <see cref="ILearningPathPlanner"/> with no target: the steps in order, then the related skills.</summary>
-internal sealed class SdkPathRanker(SharedHost shared, string ranker) : SdkAdapter(shared, "sdk-path-" + ranker, EvaluationTask.NextSkill)
+internal sealed class SdkPathRanker(SharedHost shared, string ranker, string suffix = "") : SdkAdapter(shared, "sdk-path-" + ranker + suffix, EvaluationTask.NextSkill)
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
