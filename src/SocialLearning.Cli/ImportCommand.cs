@@ -74,6 +74,10 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         [Description("Which split to print: test (default) or validation.")]
         public string Split { get; init; } = "test";
 
+        [CommandOption("--markdown <FILE>")]
+        [Description("Write Markdown tables of the chosen split here.")]
+        public string? Markdown { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Json) ? ValidationResult.Error("--json is required.") : ValidationResult.Success();
     }
@@ -103,6 +107,12 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         {
             File.WriteAllText(html, HtmlReport.Render(report));
             Console.WriteLine($"wrote {html}");
+        }
+
+        if (settings.Markdown is { } markdown)
+        {
+            File.WriteAllText(markdown, MarkdownReport.Render(report, settings.Split));
+            Console.WriteLine($"wrote {markdown}");
         }
 
         return 0;
