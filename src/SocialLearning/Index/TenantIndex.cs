@@ -91,8 +91,6 @@ internal sealed class TenantIndex
 
     public GrowList<int> DocAudience { get; } = new();
 
-    public GrowList<long> DocVersion { get; } = new();
-
     public GrowList<ulong> DocHash { get; } = new();
 
     public GrowList<byte> DocKind { get; } = new();
@@ -352,7 +350,6 @@ internal sealed class TenantIndex
             PeerApply(doc, -1);
             DocFlags[doc] = (byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0));
             DocAudience[doc] = AudienceId(c.Audience);
-            DocVersion[doc] = c.Version;
             DocTitle[doc] = c.Title;
             WriteCounters(doc, counters);
             PeerApply(doc, +1);
@@ -426,7 +423,6 @@ internal sealed class TenantIndex
         DocParent.Add(c.ParentId is { } parent ? ItemOrdinal(parent.Value) : -1);
         DocCreated.Add(Seconds(c.CreatedAt));
         DocAudience.Add(AudienceId(c.Audience));
-        DocVersion.Add(c.Version);
         DocHash.Add(hash);
         DocKind.Add((byte)c.Kind);
         DocFlags.Add((byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0)));
@@ -580,7 +576,7 @@ internal sealed class TenantIndex
     {
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
-            + DocAudience.CapacityBytes(4) + DocVersion.CapacityBytes(8) + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
+            + DocAudience.CapacityBytes(4) + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
             + DocFlags.CapacityBytes(1) + DocLength.CapacityBytes(2) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
@@ -611,7 +607,7 @@ internal sealed class TenantIndex
     {
         foreach (var list in new object[]
         {
-            DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocVersion, DocHash, DocKind, DocFlags, DocLength, DocTitle,
+            DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocHash, DocKind, DocFlags, DocLength, DocTitle,
             Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {

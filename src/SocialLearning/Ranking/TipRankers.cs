@@ -410,7 +410,7 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
         registry.Get(_options.MmrBaseRanker).Score(context, baseScores);
         var order = new int[n];
         Ranks.Order(baseScores, order);
-        var pool = Math.Min(n, _options.MmrPoolSize);
+        var pool = Math.Min(n, Math.Max(_options.MmrPoolSize, context.Request.K));
         var max = Math.Max(1e-12, baseScores[order[0]]);
         var min = Math.Min(0, baseScores[order[n - 1]]);
         for (var i = 0; i < n; i++)

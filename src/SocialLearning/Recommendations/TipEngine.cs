@@ -73,7 +73,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         if (ranker is MmrTipRanker mmr && registry is not null && registry.Contains(mmr.BaseRanker) && registry.Get(mmr.BaseRanker) is ILinearTipRanker baseRanker)
         {
-            var pool = MaxScore(s, baseRanker.Weights, mmr.PoolSize, out scored);
+            var pool = MaxScore(s, baseRanker.Weights, Math.Max(mmr.PoolSize, k), out scored);
             LoadCandidates(s, pool);
         }
         else
