@@ -3,23 +3,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace SocialLearning.Evaluation;
 
 /// <summary>
-/// Replays a dataset into a real SocialLearning service provider (in-memory store, the SDK's recommendation
-/// index following the store's change feed, a <see cref="ReplayClock"/> as its TimeProvider), so built-in
-/// recommenders are evaluated through their public API exactly as a host would call them.
-/// Mapping: users → learners; tags → skills; questions and answers → contributions (final text, post links
-/// stripped); up/down votes → helpful/not-helpful by anonymous voter learners (the dumps do not say who voted);
-/// favourites → saved; accepts → accepted by the asker; each answer → activity evidence (level 0.5, 0.8 once
-/// accepted) for the question's tags; tags that co-occur on questions → Related skill edges (cosine weight),
-/// refreshed before next-skill queries.
+/// Writes a corpus into any <see cref="ISocialLearningStore"/> in the SDK's model, event by event in time order:
+/// users → learners; tags → skills; questions and answers → contributions (final text, post links stripped, times
+/// kept); up/down votes → helpful/not-helpful by anonymous voter learners (dumps do not say who voted: the k-th vote
+/// on a post is voter k, so one vote per learner per item holds); favourites → saved; accepts → accepted by the
+/// asker; each answer → activity evidence (level 0.5, 0.8 once accepted) for the question's tags; tags that co-occur
+/// on at least two questions → Related skill edges (cosine weight) when <see cref="RefreshTagGraphAsync"/> is called.
 /// </summary>
-public sealed class SdkReplayHost : IDisposable
+public sealed class CorpusStoreWriter
 {
     /// <summary>The learner that stands for deleted accounts.</summary>
     public const string UnknownLearner = "evaluation-unknown-user";
 
-    private readonly ServiceProvider _services;
     private readonly ISocialLearningStore _store;
-    private readonly ReplayClock _clock = new(DateTimeOffset.UnixEpoch);
+    private readonly TenantId _tenant;
     private readonly HashSet<string> _learners = new(StringComparer.Ordinal);
     private readonly HashSet<string> _skills = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Author, string? Parent, IReadOnlyList<string> Tags, string Title)> _posts = new(StringComparer.Ordinal);
@@ -29,43 +26,35 @@ public sealed class SdkReplayHost : IDisposable
     private readonly Dictionary<(string, string), int> _cooccurrence = [];
     private readonly HashSet<(string, string)> _edges = [];
     private long _applied = -1;
+    private DateTimeOffset _now;
 
-    /// <summary>Creates the host; <paramref name="configure"/> can change recommendation options (for example the default step ranker).</summary>
-    public SdkReplayHost(Action<RecommendationOptions>? configure = null)
+    /// <summary>Creates a writer for one tenant of a store.</summary>
+    public CorpusStoreWriter(ISocialLearningStore store, TenantId tenant)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(_clock);
-        var builder = services.AddSocialLearning(o =>
+        ArgumentNullException.ThrowIfNull(store);
+        if (tenant.IsDefault)
         {
-            o.AutoCreateSkills = true;
-            o.MaxBodyLength = 1_000_000;
-        }).UseInMemoryStorage();
-        if (configure is not null)
-        {
-            builder.ConfigureRecommendations(configure);
+            throw new ArgumentException("tenant must not be default.", nameof(tenant));
         }
 
-        _services = services.BuildServiceProvider();
-        _store = _services.GetRequiredService<ISocialLearningStore>();
-        Tips = _services.GetRequiredService<ITipRecommender>();
-        Peers = _services.GetRequiredService<IPeerFinder>();
-        Paths = _services.GetRequiredService<ILearningPathPlanner>();
+        _store = store;
+        _tenant = tenant;
     }
 
-    /// <summary>The tenant everything is replayed into.</summary>
-    public static TenantId Tenant { get; } = new("evaluation");
+    /// <summary>Imports a whole corpus (every replay event in order, then the tag graph); returns the number of events written.</summary>
+    public static async Task<int> ImportAsync(EvaluationCorpus corpus, ISocialLearningStore store, TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        var writer = new CorpusStoreWriter(store, tenant);
+        var events = EvaluationPlan.BuildEvents(corpus);
+        foreach (var e in events)
+        {
+            await writer.ApplyAsync(e, cancellationToken).ConfigureAwait(false);
+        }
 
-    /// <summary>The SDK's tip recommender.</summary>
-    public ITipRecommender Tips { get; }
-
-    /// <summary>The SDK's peer finder.</summary>
-    public IPeerFinder Peers { get; }
-
-    /// <summary>The SDK's learning path planner.</summary>
-    public ILearningPathPlanner Paths { get; }
-
-    /// <summary>Moves the clock to the query time.</summary>
-    public void AdvanceTo(DateTimeOffset now) => _clock.Set(now);
+        await writer.RefreshTagGraphAsync(cancellationToken).ConfigureAwait(false);
+        return events.Count;
+    }
 
     /// <summary>Makes sure a learner exists (unknown authors map to <see cref="UnknownLearner"/>) and returns its id.</summary>
     public async ValueTask<LearnerId> EnsureLearnerAsync(string? id, CancellationToken cancellationToken = default)
@@ -75,7 +64,7 @@ public sealed class SdkReplayHost : IDisposable
         if (_learners.Add(value))
         {
             await _store.CreateLearnerAsync(
-                new Learner { Tenant = Tenant, Id = learnerId, DisplayName = "user " + value, CreatedAt = _clock.GetUtcNow() },
+                new Learner { Tenant = _tenant, Id = learnerId, DisplayName = "user " + value, CreatedAt = _now },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
@@ -92,7 +81,7 @@ public sealed class SdkReplayHost : IDisposable
         }
 
         _applied = replayEvent.Sequence;
-        _clock.Set(replayEvent.At);
+        _now = replayEvent.At;
         switch (replayEvent.Kind)
         {
             case ReplayEventKind.UserJoined:
@@ -120,18 +109,15 @@ public sealed class SdkReplayHost : IDisposable
             }
 
             var weight = Math.Clamp(together / Math.Sqrt((double)_tagQuestions[a] * _tagQuestions[b]), 0.01, 1.0);
-            await _store.AddSkillEdgeAsync(new SkillEdge { Tenant = Tenant, From = new SkillId(a), To = new SkillId(b), Kind = SkillEdgeKind.Related, Weight = weight }, cancellationToken).ConfigureAwait(false);
+            await _store.AddSkillEdgeAsync(new SkillEdge { Tenant = _tenant, From = new SkillId(a), To = new SkillId(b), Kind = SkillEdgeKind.Related, Weight = weight }, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _services.Dispose();
 
     private async ValueTask EnsureSkillAsync(string tag, CancellationToken cancellationToken)
     {
         if (_skills.Add(tag))
         {
-            await _store.CreateSkillAsync(new Skill { Tenant = Tenant, Id = new SkillId(tag), Name = tag, CreatedAt = _clock.GetUtcNow() }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _store.CreateSkillAsync(new Skill { Tenant = _tenant, Id = new SkillId(tag), Name = tag, CreatedAt = _now }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -151,7 +137,7 @@ public sealed class SdkReplayHost : IDisposable
         await _store.CreateContributionAsync(
             new Contribution
             {
-                Tenant = Tenant,
+                Tenant = _tenant,
                 Id = new ContributionId(post.Id),
                 Kind = post.Kind == CorpusPostKind.Question ? ContributionKind.Question : ContributionKind.Answer,
                 Author = author,
@@ -191,7 +177,7 @@ public sealed class SdkReplayHost : IDisposable
         foreach (var tag in tags)
         {
             await _store.AppendEvidenceAsync(
-                new ProficiencyEvidence { Tenant = Tenant, Learner = learner, Skill = new SkillId(tag), Source = EvidenceSource.Activity, Level = level, ObservedAt = at },
+                new ProficiencyEvidence { Tenant = _tenant, Learner = learner, Skill = new SkillId(tag), Source = EvidenceSource.Activity, Level = level, ObservedAt = at },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
@@ -235,7 +221,74 @@ public sealed class SdkReplayHost : IDisposable
         }
 
         await _store.AppendInteractionAsync(
-            new Interaction { Tenant = Tenant, ContributionId = new ContributionId(vote.PostId), Learner = learner, Kind = kind, OccurredAt = at },
+            new Interaction { Tenant = _tenant, ContributionId = new ContributionId(vote.PostId), Learner = learner, Kind = kind, OccurredAt = at },
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>
+/// Replays a dataset into a real SocialLearning service provider (in-memory store written by
+/// <see cref="CorpusStoreWriter"/>, the SDK's recommendation index following the store's change feed, a
+/// <see cref="ReplayClock"/> as its TimeProvider), so built-in recommenders are evaluated through their public API
+/// exactly as a host would call them.
+/// </summary>
+public sealed class SdkReplayHost : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly ReplayClock _clock = new(DateTimeOffset.UnixEpoch);
+    private readonly CorpusStoreWriter _writer;
+
+    /// <summary>Creates the host; <paramref name="configure"/> can change recommendation options (for example the default step ranker).</summary>
+    public SdkReplayHost(Action<RecommendationOptions>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_clock);
+        var builder = services.AddSocialLearning(o =>
+        {
+            o.AutoCreateSkills = true;
+            o.MaxBodyLength = 1_000_000;
+        }).UseInMemoryStorage();
+        if (configure is not null)
+        {
+            builder.ConfigureRecommendations(configure);
+        }
+
+        _services = services.BuildServiceProvider();
+        _writer = new CorpusStoreWriter(_services.GetRequiredService<ISocialLearningStore>(), Tenant);
+        Tips = _services.GetRequiredService<ITipRecommender>();
+        Peers = _services.GetRequiredService<IPeerFinder>();
+        Paths = _services.GetRequiredService<ILearningPathPlanner>();
+    }
+
+    /// <summary>The tenant everything is replayed into.</summary>
+    public static TenantId Tenant { get; } = new("evaluation");
+
+    /// <summary>The SDK's tip recommender.</summary>
+    public ITipRecommender Tips { get; }
+
+    /// <summary>The SDK's peer finder.</summary>
+    public IPeerFinder Peers { get; }
+
+    /// <summary>The SDK's learning path planner.</summary>
+    public ILearningPathPlanner Paths { get; }
+
+    /// <summary>Moves the clock to the query time.</summary>
+    public void AdvanceTo(DateTimeOffset now) => _clock.Set(now);
+
+    /// <summary>Makes sure a learner exists and returns its id.</summary>
+    public ValueTask<LearnerId> EnsureLearnerAsync(string? id, CancellationToken cancellationToken = default) => _writer.EnsureLearnerAsync(id, cancellationToken);
+
+    /// <summary>Applies one event once (by sequence), moving the clock to its time.</summary>
+    public ValueTask ApplyAsync(ReplayEvent replayEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(replayEvent);
+        _clock.Set(replayEvent.At);
+        return _writer.ApplyAsync(replayEvent, cancellationToken);
+    }
+
+    /// <summary>Adds Related edges between co-occurring tags seen so far.</summary>
+    public ValueTask RefreshTagGraphAsync(CancellationToken cancellationToken = default) => _writer.RefreshTagGraphAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _services.Dispose();
 }
