@@ -149,22 +149,28 @@ public sealed class SyntheticCorpus
     }
 
     /// <summary>
-    /// A skill graph: each skill gets up to <paramref name="maxPrerequisites"/> prerequisites among lower-numbered
-    /// skills (so the prerequisite edges form a DAG) and <paramref name="related"/> related edges.
+    /// A skill graph shaped like occupational taxonomies: skills fall into <paramref name="layers"/> layers by number;
+    /// each skill above the first layer gets 0 to <paramref name="maxPrerequisites"/> prerequisites from the layer below
+    /// (so prerequisite edges form a DAG at most <paramref name="layers"/> deep) and <paramref name="related"/> related edges.
     /// </summary>
-    public IEnumerable<SkillEdge> SkillEdges(int maxPrerequisites = 3, int related = 2)
+    public IEnumerable<SkillEdge> SkillEdges(int maxPrerequisites = 2, int related = 2, int layers = 5)
     {
         var random = new Random(Options.Seed ^ 0x5EED);
-        for (var to = 1; to < Options.Skills; to++)
+        var layerSize = Math.Max(1, (Options.Skills + layers - 1) / layers);
+        for (var to = 0; to < Options.Skills; to++)
         {
-            var count = random.Next(0, maxPrerequisites + 1);
-            var seen = new HashSet<int>();
-            for (var j = 0; j < count; j++)
+            var layer = to / layerSize;
+            if (layer > 0)
             {
-                var from = random.Next(Math.Max(0, to - 50), to);
-                if (seen.Add(from))
+                var count = random.Next(0, maxPrerequisites + 1);
+                var seen = new HashSet<int>();
+                for (var j = 0; j < count; j++)
                 {
-                    yield return new SkillEdge { Tenant = Tenant, From = new SkillId(SkillId(from)), To = new SkillId(SkillId(to)), Kind = SkillEdgeKind.Prerequisite };
+                    var from = ((layer - 1) * layerSize) + random.Next(layerSize);
+                    if (seen.Add(from))
+                    {
+                        yield return new SkillEdge { Tenant = Tenant, From = new SkillId(SkillId(from)), To = new SkillId(SkillId(to)), Kind = SkillEdgeKind.Prerequisite };
+                    }
                 }
             }
 

@@ -33,11 +33,11 @@ public abstract class TipRankerConformanceTests
     {
         Seed = seed,
         IdPrefix = idPrefix,
-        Contributions = 1_500,
-        Learners = 150,
-        Skills = 40,
-        ContextKeys = 60,
-        Vocabulary = 1_500,
+        Contributions = 600,
+        Learners = 120,
+        Skills = 30,
+        ContextKeys = 40,
+        Vocabulary = 1_000,
     };
 
     /// <summary>Builds a provider with the in-memory store and both tenants loaded.</summary>

@@ -3,10 +3,14 @@ namespace SocialLearning.Graph;
 /// <summary>
 /// PageRank by power iteration over a weighted directed graph in compressed sparse row form:
 /// r ← restart · p + (1 − restart) · (Σ over in-edges r[u] · w(u,v) / out(u) + dangling mass · p),
-/// where p is the personalisation (uniform when none) and dangling nodes give their mass to p.
+/// where p is the personalisation (uniform when none) and dangling nodes give their mass to p; at most the
+/// given iterations, fewer once the L1 change is below <see cref="Tolerance"/>.
 /// </summary>
 internal static class PageRank
 {
+    /// <summary>Iteration stops early once the L1 change of the vector falls below this.</summary>
+    public const double Tolerance = 1e-9;
+
     public static float[] Compute(int nodes, IReadOnlyList<int> from, IReadOnlyList<int> to, IReadOnlyList<float>? weights, double[]? personalization, double restart, int iterations, bool scaleToCount)
     {
         var csr = Csr.Build(nodes, from, to, weights);
@@ -79,7 +83,17 @@ internal static class PageRank
                 }
             }
 
+            var change = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                change += Math.Abs(next[i] - r[i]);
+            }
+
             (r, next) = (next, r);
+            if (change < Tolerance)
+            {
+                break;
+            }
         }
 
         var scale = scaleToCount ? n : 1.0;

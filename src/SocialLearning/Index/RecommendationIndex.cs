@@ -25,7 +25,7 @@ internal sealed class RecommendationIndex(
     /// <summary>The tenant's index, loaded and caught up with the store.</summary>
     public ValueTask<TenantIndex> GetCurrentAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        var index = _tenants.GetOrAdd(tenant, static (t, halfLife) => new TenantIndex(t, halfLife), _options.AffinityHalfLife.TotalSeconds);
+        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ), _options);
         if (index.Loaded && _options.StoreCheckInterval > TimeSpan.Zero
             && time.GetElapsedTime(index.LastHeadCheck) < _options.StoreCheckInterval)
         {
@@ -38,7 +38,7 @@ internal sealed class RecommendationIndex(
     /// <summary>Brings the tenant's index up to the store head now.</summary>
     public async Task CatchUpAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        var index = _tenants.GetOrAdd(tenant, static (t, halfLife) => new TenantIndex(t, halfLife), _options.AffinityHalfLife.TotalSeconds);
+        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ), _options);
         _ = await RefreshAsync(index, cancellationToken).ConfigureAwait(false);
     }
 

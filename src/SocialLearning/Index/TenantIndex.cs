@@ -32,11 +32,15 @@ internal sealed class TenantIndex
     private long _voteSum;
     private long _generation;
 
-    public TenantIndex(TenantId tenant, double affinityHalfLifeSeconds)
+    public TenantIndex(TenantId tenant, double affinityHalfLifeSeconds, double wilsonZ = 1.96)
     {
         Tenant = tenant;
         AffinityHalfLifeSeconds = affinityHalfLifeSeconds;
+        WilsonZ = wilsonZ;
     }
+
+    /// <summary>The z of the precomputed <see cref="Quality"/> column.</summary>
+    public double WilsonZ { get; }
 
     public TenantId Tenant { get; }
 
@@ -96,6 +100,12 @@ internal sealed class TenantIndex
     public GrowList<byte> DocKind { get; } = new();
 
     public GrowList<byte> DocFlags { get; } = new();
+
+    /// <summary>Flags (bits 0–7) and audience number (bits 8–31) in one word: the filter reads one column.</summary>
+    public GrowList<int> DocFilter { get; } = new();
+
+    /// <summary>Wilson lower bound of the helpful share at <see cref="WilsonZ"/>, kept in step with the counters.</summary>
+    public GrowList<float> Quality { get; } = new();
 
     public GrowList<ushort> DocLength { get; } = new();
 
@@ -350,6 +360,7 @@ internal sealed class TenantIndex
             PeerApply(doc, -1);
             DocFlags[doc] = (byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0));
             DocAudience[doc] = AudienceId(c.Audience);
+            DocFilter[doc] = DocFlags[doc] | (DocAudience[doc] << 8);
             DocTitle[doc] = c.Title;
             WriteCounters(doc, counters);
             PeerApply(doc, +1);
@@ -361,6 +372,7 @@ internal sealed class TenantIndex
         {
             PeerApply(doc, -1);
             DocFlags[doc] = 0;
+            DocFilter[doc] = 0;
         }
 
         doc = Append(c, item, hash);
@@ -426,6 +438,8 @@ internal sealed class TenantIndex
         DocHash.Add(hash);
         DocKind.Add((byte)c.Kind);
         DocFlags.Add((byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0)));
+        DocFilter.Add(DocFlags[doc] | (DocAudience[doc] << 8));
+        Quality.Add(0);
         DocLength.Add((ushort)length);
         DocTitle.Add(c.Title);
         Helpful.Add(0);
@@ -449,6 +463,7 @@ internal sealed class TenantIndex
         Shares[doc] = Clamp(c.Shares);
         Accepts[doc] = Clamp(c.Accepts);
         Endorsements[doc] = Clamp(c.Endorsements);
+        Quality[doc] = (float)Ranking.Formulas.Wilson(Helpful[doc], Helpful[doc] + NotHelpful[doc], WilsonZ);
     }
 
     /// <summary>Adds (sign +1) or removes (−1) a visible document's evidence to its author's per-skill stats.</summary>
@@ -577,7 +592,7 @@ internal sealed class TenantIndex
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
             + DocAudience.CapacityBytes(4) + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
-            + DocFlags.CapacityBytes(1) + DocLength.CapacityBytes(2) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
+            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + DocLength.CapacityBytes(2) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
             + DocKeyCount.CapacityBytes(1) + Forward.CapacityBytes(4) + ItemDoc.CapacityBytes(4) + DocTitle.CapacityBytes(8)
@@ -608,7 +623,7 @@ internal sealed class TenantIndex
         foreach (var list in new object[]
         {
             DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocHash, DocKind, DocFlags, DocLength, DocTitle,
-            Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
+            DocFilter, Quality, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {
             switch (list)
@@ -618,6 +633,7 @@ internal sealed class TenantIndex
                 case GrowList<ulong> l: l.TrimExcess(); break;
                 case GrowList<byte> l: l.TrimExcess(); break;
                 case GrowList<ushort> l: l.TrimExcess(); break;
+                case GrowList<float> l: l.TrimExcess(); break;
                 case GrowList<string> l: l.TrimExcess(); break;
             }
         }

@@ -36,7 +36,7 @@ internal static class Formulas
 
     /// <summary>Freshness 2^(−age / halfLife), 1 for items from the future.</summary>
     public static double Freshness(double ageSeconds, double halfLifeSeconds) =>
-        ageSeconds <= 0 ? 1.0 : Math.Pow(2, -ageSeconds / halfLifeSeconds);
+        ageSeconds <= 0 ? 1.0 : double.Exp2(-ageSeconds / halfLifeSeconds);
 
     /// <summary>Popularity ln(1 + helpful + saves + shares + endorsements + 2 · accepts + 0.1 · views − not helpful), at least 0.</summary>
     public static double Popularity(double helpful, double notHelpful, double saves, double shares, double endorsements, double accepts, double views) =>

@@ -33,6 +33,19 @@ internal readonly record struct LinearTipWeights(
         return prior;
     }
 
+    /// <summary>The prior with the quality taken from a precomputed Wilson column (same z).</summary>
+    public double Prior(float quality, int createdSeconds, double nowSeconds)
+    {
+        var prior = Quality * quality;
+        if (Freshness != 0)
+        {
+            var age = nowSeconds - createdSeconds;
+            prior += Freshness * (age <= 0 ? 1.0 : double.Exp2(-age / FreshnessHalfLifeSeconds));
+        }
+
+        return prior;
+    }
+
     public double Score(float context, float skill, float text, float gap, double prior, bool seen)
     {
         var score = (Context * context) + (Skill * skill) + (Text * text) + (Gap * gap) + prior;
@@ -153,10 +166,13 @@ internal abstract class LinearTipRanker : ILinearTipRanker
         var text = context.TextScores;
         var gap = context.GapScores;
         var seen = context.Seen;
+        var quality = context.Features is Recommendations.TipColumns columns && columns.Index.WilsonZ == w.WilsonZ
+            ? columns.Index.Quality.Span
+            : default;
         for (var i = 0; i < docs.Length; i++)
         {
             var d = docs[i];
-            var prior = w.Prior(helpful[d], notHelpful[d], created[d], now);
+            var prior = quality.IsEmpty ? w.Prior(helpful[d], notHelpful[d], created[d], now) : w.Prior(quality[d], created[d], now);
             scores[i] = w.Score(ctx[i], skill[i], text[i], gap[i], prior, seen[i] != 0);
         }
     }

@@ -273,18 +273,16 @@ internal sealed class LearningPathPlanner(
 
         // Candidates: required, the best PageRank skills and the transition successors, none mastered.
         var candidates = new List<int>(required);
-        var byRank = Enumerable.Range(0, skillCount)
-            .Where(s => !required.Contains(s) && learner.LevelOf(s) < mastery && pageRank[s] > 0 && index.SkillNames[s] is not null)
-            .OrderByDescending(s => pageRank[s]).ThenBy(s => index.Skills.Label(s), StringComparer.Ordinal)
-            .Take(SuggestionPool);
-        foreach (var s in byRank)
+        var inCandidates = new HashSet<int>(required);
+        foreach (var s in TopByRank(index, pageRank, skillCount, SuggestionPool, s => !inCandidates.Contains(s) && learner.LevelOf(s) < mastery))
         {
             candidates.Add(s);
+            inCandidates.Add(s);
         }
 
         foreach (var s in transitionScore.Keys.OrderBy(s => s))
         {
-            if (!candidates.Contains(s) && learner.LevelOf(s) < mastery && s < skillCount)
+            if (s < skillCount && learner.LevelOf(s) < mastery && inCandidates.Add(s))
             {
                 candidates.Add(s);
             }
@@ -352,7 +350,7 @@ internal sealed class LearningPathPlanner(
                 ? (IReadOnlyList<TipRecommendation>)[]
                 : tips.Engine.Recommend(
                     index,
-                    new TipRequest { Tenant = request.Tenant, Learner = request.Learner, Skills = [index.Skills.Label(skill)], K = request.TipsPerStep },
+                    new TipRequest { Tenant = request.Tenant, Learner = request.Learner, Skills = [index.Skills.Label(skill)], RequireSkills = [index.Skills.Label(skill)], K = request.TipsPerStep },
                     tipRankers.Get(_options.DefaultTipRanker, "RecommendationOptions.DefaultTipRanker"),
                     _options.DefaultTipRanker,
                     null,
@@ -379,14 +377,44 @@ internal sealed class LearningPathPlanner(
         }
 
         var inSteps = new HashSet<int>(ordered);
-        var related = Enumerable.Range(0, skillCount)
-            .Where(s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery && pageRank[s] > 0 && index.SkillNames[s] is not null)
-            .OrderByDescending(s => pageRank[s]).ThenBy(s => index.Skills.Label(s), StringComparer.Ordinal)
-            .Take(5)
+        var related = TopByRank(index, pageRank, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery)
             .Select(s => new SkillId(index.Skills.Label(s)))
             .ToList();
         return new LearningPath { Steps = steps, Related = related };
     }
+
+    /// <summary>The <paramref name="count"/> defined skills with the highest PageRank passing <paramref name="keep"/>, ties by id; one pass, no full sort.</summary>
+    private static List<int> TopByRank(TenantIndex index, float[] pageRank, int skillCount, int count, Func<int, bool> keep)
+    {
+        var top = new List<int>(count + 1);
+        for (var s = 0; s < skillCount; s++)
+        {
+            if (pageRank[s] <= 0 || (top.Count == count && pageRank[s] < pageRank[top[^1]]) || index.SkillNames[s] is null || !keep(s))
+            {
+                continue;
+            }
+
+            var i = top.Count;
+            while (i > 0 && Before(index, pageRank, s, top[i - 1]))
+            {
+                i--;
+            }
+
+            if (i < count)
+            {
+                top.Insert(i, s);
+                if (top.Count > count)
+                {
+                    top.RemoveAt(count);
+                }
+            }
+        }
+
+        return top;
+    }
+
+    private static bool Before(TenantIndex index, float[] pageRank, int a, int b) =>
+        pageRank[a] > pageRank[b] || (pageRank[a] == pageRank[b] && string.CompareOrdinal(index.Skills.Label(a), index.Skills.Label(b)) < 0);
 
     private static string Name(TenantIndex index, int skill) => index.SkillNames[skill] ?? index.Skills.Label(skill);
 
@@ -555,20 +583,25 @@ internal sealed class TransitionStepRanker : StepRanker
 }
 
 /// <summary>10 × required + PageRank / max PageRank + transitions / max transitions + 0.5 × (1 − level).</summary>
-internal sealed class BlendStepRanker : StepRanker
+internal sealed class BlendStepRanker : ILearningStepRanker
 {
-    public override void Explain(LearningStepRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) =>
-        base.Explain(context, candidate, explanation);
+    private static readonly FrontierStepRanker Explainer = new();
 
-    protected override double Score(LearningStepRankingContext context, int i)
+    public void Score(LearningStepRankingContext context, Span<double> scores)
     {
         var maxRank = Max(context.PageRank);
         var maxTransitions = Max(context.Transitions);
-        return (10 * context.Required[i])
-            + (maxRank > 0 ? context.PageRank[i] / maxRank : 0)
-            + (maxTransitions > 0 ? context.Transitions[i] / maxTransitions : 0)
-            + (0.5 * (1 - context.CurrentLevel[i]));
+        for (var i = 0; i < context.Candidates.Length; i++)
+        {
+            scores[i] = (10 * context.Required[i])
+                + (maxRank > 0 ? context.PageRank[i] / maxRank : 0)
+                + (maxTransitions > 0 ? context.Transitions[i] / maxTransitions : 0)
+                + (0.5 * (1 - context.CurrentLevel[i]));
+        }
     }
+
+    public void Explain(LearningStepRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) =>
+        Explainer.Explain(context, candidate, explanation);
 
     private static float Max(ReadOnlySpan<float> values)
     {

@@ -331,7 +331,8 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                if (answers[s] == 0 && accepted[s] == 0 && questions[s] == 0 && shared[s] == 0 && level[s] <= 0)
+                // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
+                if (answers[s] == 0 && shared[s] == 0 && level[s] <= 0)
                 {
                     continue;
                 }
@@ -361,7 +362,7 @@ internal sealed class PeerFinder : IPeerFinder
         }
     }
 
-    /// <summary>Document-centric BM25 (Balog's model 2): each matching visible document adds its BM25 to its author.</summary>
+    /// <summary>Document-centric BM25 (Balog's model 2): each matching visible document except questions adds its BM25 to its author.</summary>
     private readonly struct TextState(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
     {
         public void Add(ReadOnlySpan<char> term)
@@ -375,6 +376,7 @@ internal sealed class PeerFinder : IPeerFinder
             var limit = index.DocItem.Snapshot(out _);
             index.DocFlags.Snapshot(out var flags);
             index.DocAuthor.Snapshot(out var authors);
+            index.DocKind.Snapshot(out var kinds);
             index.DocLength.Snapshot(out var lengths);
             var list = index.Terms.List(id);
             var n = list.Docs.Snapshot(out var docs);
@@ -390,7 +392,8 @@ internal sealed class PeerFinder : IPeerFinder
                     break;
                 }
 
-                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || authors[d] == asker || authors[d] >= people)
+                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
+                    || authors[d] == asker || authors[d] >= people)
                 {
                     continue;
                 }
@@ -603,8 +606,8 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
             return;
         }
 
-        var topIdx = new int[depth];
-        var topVal = new double[depth];
+        Span<int> heapIdx = stackalloc int[depth];
+        Span<double> heapVal = stackalloc double[depth];
         foreach (var component in Components)
         {
             if (component is Bm25PeerRanker && !useText)
@@ -612,39 +615,80 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
                 continue;
             }
 
+            // Bounded min-heap of the component's top depth (root = worst kept: lowest value, then highest index).
             var count = 0;
             for (var i = 0; i < n; i++)
             {
                 var v = component.Score(context, i);
                 if (count < depth)
                 {
-                    Insert(topIdx, topVal, ref count, i, v, depth);
+                    heapIdx[count] = i;
+                    heapVal[count] = v;
+                    SiftUp(heapIdx, heapVal, count++);
                 }
-                else if (v > topVal[depth - 1])
+                else if (v > heapVal[0])
                 {
-                    Insert(topIdx, topVal, ref count, i, v, depth);
+                    heapIdx[0] = i;
+                    heapVal[0] = v;
+                    SiftDown(heapIdx, heapVal, 0, count);
                 }
             }
 
-            for (var r = 0; r < count; r++)
+            // Pop worst first: ranks count, count − 1, …, 1.
+            for (var rank = count; rank >= 1; rank--)
             {
-                scores[topIdx[r]] += Formulas.Rrf(r + 1, _k);
+                scores[heapIdx[0]] += Formulas.Rrf(rank, _k);
+                var last = rank - 1;
+                heapIdx[0] = heapIdx[last];
+                heapVal[0] = heapVal[last];
+                SiftDown(heapIdx, heapVal, 0, last);
             }
         }
     }
 
-    private static void Insert(int[] idx, double[] val, ref int count, int i, double v, int depth)
-    {
-        var j = count < depth ? count++ : depth - 1;
-        while (j > 0 && v > val[j - 1])
-        {
-            idx[j] = idx[j - 1];
-            val[j] = val[j - 1];
-            j--;
-        }
+    private static bool Worse(double v1, int i1, double v2, int i2) => v1 < v2 || (v1 == v2 && i1 > i2);
 
-        idx[j] = i;
-        val[j] = v;
+    private static void SiftUp(Span<int> idx, Span<double> val, int i)
+    {
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (!Worse(val[i], idx[i], val[parent], idx[parent]))
+            {
+                return;
+            }
+
+            (idx[i], idx[parent]) = (idx[parent], idx[i]);
+            (val[i], val[parent]) = (val[parent], val[i]);
+            i = parent;
+        }
+    }
+
+    private static void SiftDown(Span<int> idx, Span<double> val, int i, int size)
+    {
+        while (true)
+        {
+            var left = (2 * i) + 1;
+            if (left >= size)
+            {
+                return;
+            }
+
+            var worst = left;
+            if (left + 1 < size && Worse(val[left + 1], idx[left + 1], val[left], idx[left]))
+            {
+                worst = left + 1;
+            }
+
+            if (!Worse(val[worst], idx[worst], val[i], idx[i]))
+            {
+                return;
+            }
+
+            (idx[i], idx[worst]) = (idx[worst], idx[i]);
+            (val[i], val[worst]) = (val[worst], val[i]);
+            i = worst;
+        }
     }
 
     public void Explain(PeerRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)

@@ -18,6 +18,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
     public RecommendationOptions Options { get; } = options;
 
+    /// <summary>Documents the last query on this thread visited (scored or pruned), for diagnostics and benchmarks.</summary>
+    public static int LastVisited => t_scratch?.Visited ?? 0;
+
     /// <summary>Finds the top <paramref name="k"/>; fills <paramref name="docs"/> and <paramref name="scores"/>, best first; returns how many.</summary>
     public int Search(TenantIndex index, TipRequest request, ITipRanker ranker, DateTimeOffset now, int k, Span<int> docs, Span<double> scores, out int scored)
     {
@@ -149,7 +152,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         index.DocFlags.Snapshot(out s.Flags);
         index.DocKind.Snapshot(out s.Kinds);
         index.DocAuthor.Snapshot(out s.Authors);
-        index.DocAudience.Snapshot(out s.Audience);
+        index.DocFilter.Snapshot(out s.Filter);
+        index.Quality.Snapshot(out s.Quality);
         index.DocLength.Snapshot(out s.Lengths);
         index.Helpful.Snapshot(out s.Helpful);
         index.NotHelpful.Snapshot(out s.NotHelpful);
@@ -168,9 +172,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.KindMask = 0;
         if (request.Kinds is { Count: > 0 } kinds)
         {
-            foreach (var kind in kinds)
+            for (var i = 0; i < kinds.Count; i++)
             {
-                s.KindMask |= 1 << (int)kind;
+                s.KindMask |= 1 << (int)kinds[i];
             }
         }
 
@@ -178,9 +182,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.RequireSkills = request.RequireSkills is { Count: > 0 };
         if (request.RequireSkills is { Count: > 0 } required)
         {
-            foreach (var skill in required)
+            for (var i = 0; i < required.Count; i++)
             {
-                var id = index.Skills.Find(skill);
+                var id = index.Skills.Find(required[i]);
                 if (id >= 0 && s.RequireCount < s.Require.Length)
                 {
                     s.Require[s.RequireCount++] = id;
@@ -202,14 +206,16 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         // Clauses: context keys, skills, terms, then the learner's gaps.
         var documents = Math.Max(1, n);
-        foreach (var key in request.ContextKeys)
+        var keys = request.ContextKeys;
+        for (var i = 0; i < keys.Count; i++)
         {
-            AddClause(s, TipClauseKind.ContextKey, index.ContextKeys, index.ContextKeys.Find(key), documents, 1.0);
+            AddClause(s, TipClauseKind.ContextKey, index.ContextKeys, index.ContextKeys.Find(keys[i]), documents, 1.0);
         }
 
-        foreach (var skill in request.Skills)
+        var skills = request.Skills;
+        for (var i = 0; i < skills.Count; i++)
         {
-            AddClause(s, TipClauseKind.Skill, index.Skills, index.Skills.Find(skill), documents, 1.0);
+            AddClause(s, TipClauseKind.Skill, index.Skills, index.Skills.Find(skills[i]), documents, 1.0);
         }
 
         if (!string.IsNullOrEmpty(request.Text))
@@ -219,6 +225,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         AddGaps(s, index, request, state, documents);
+
+        // Only a request that names nothing (no key, skill or text) falls back to every item ranked by its prior;
+        // one that names something nobody has written about gets nothing rather than unrelated items.
+        s.NoMatch = ctx.ClauseCount == 0 && (keys.Count > 0 || skills.Count > 0 || !string.IsNullOrWhiteSpace(request.Text));
     }
 
     private void AddGaps(Scratch s, TenantIndex index, TipRequest request, LearnerState state, int documents)
@@ -227,9 +237,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var count = 0;
         Span<int> skills = stackalloc int[16];
         Span<double> gaps = stackalloc double[16];
-        foreach (var skill in request.Skills)
+        for (var r = 0; r < request.Skills.Count; r++)
         {
-            var id = index.Skills.Find(skill);
+            var id = index.Skills.Find(request.Skills[r]);
             if (id >= 0 && count < skills.Length)
             {
                 var level = state.LevelOf(id);
@@ -354,7 +364,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         ctx.Count = 0;
         if (m == 0)
         {
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (s.Accept(d))
                 {
@@ -442,7 +452,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         if (m == 0)
         {
             // No clause: every accepted document is a candidate, ranked by its prior.
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (!s.Accept(d))
                 {
@@ -450,7 +460,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
 
                 scored++;
-                var prior = w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+                var prior = w.WilsonZ == ctx.Index.WilsonZ
+                    ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                    : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
                 s.Offer(w.Score(0, 0, 0, 0, prior, s.IsSeen(d)), d);
             }
 
@@ -492,7 +504,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         var priorBound = w.PriorUpperBound;
+        var precomputed = w.WilsonZ == ctx.Index.WilsonZ;
         var essential = 0;
+        s.Visited = 0;
         var threshold = double.NegativeInfinity;
         Span<double> sums = stackalloc double[4];
         while (true)
@@ -512,19 +526,34 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 break;
             }
 
-            if (!s.Accept(d))
+            s.Visited++;
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            if (s.HeapFull && essential > 0)
             {
+                // Cheapest test first: the bounds of the lists on d, without touching any per-document column.
+                var bound = priorBound + prefix[essential - 1];
                 for (var i = essential; i < m; i++)
                 {
-                    var c = perm[i];
-                    if (s.Cur[c] == d)
+                    if (s.Cur[perm[i]] == d)
                     {
-                        s.Pos[c]++;
-                        s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        bound += ub[i];
                     }
                 }
 
-                continue;
+                if (bound < threshold - slack)
+                {
+                    for (var i = essential; i < m; i++)
+                    {
+                        var c = perm[i];
+                        if (s.Cur[c] == d)
+                        {
+                            s.Pos[c]++;
+                            s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        }
+                    }
+
+                    continue;
+                }
             }
 
             sums.Clear();
@@ -542,10 +571,21 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
             }
 
-            var prior = w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+            if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
+            {
+                continue;   // cannot reach the top k even with the best prior and every other clause
+            }
+
+            if (!s.Accept(d))
+            {
+                continue;
+            }
+
+            var prior = precomputed
+                ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
             estimate += prior;
             var pruned = false;
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
             for (var i = essential - 1; i >= 0; i--)
             {
                 if (s.HeapFull && estimate + prefix[i] < threshold - slack)
@@ -603,12 +643,15 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int HeapCapacity;
 
         public int Limit;
+        public int Visited;
+        public bool NoMatch;
         public double NowSeconds;
         public int[] DocItem = [];
         public byte[] Flags = [];
         public byte[] Kinds = [];
         public int[] Authors = [];
-        public int[] Audience = [];
+        public int[] Filter = [];
+        public float[] Quality = [];
         public ushort[] Lengths = [];
         public int[] Helpful = [];
         public int[] NotHelpful = [];
@@ -728,7 +771,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public bool Accept(int d)
         {
-            if ((Flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
+            var filter = Filter[d];
+            if ((filter & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
             {
                 return false;
             }
@@ -744,7 +788,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 return false;
             }
 
-            var audience = Audience[d];
+            var audience = filter >> 8;
             if (audience != 0 && !own && (audience >= AudienceVisible.Length || !AudienceVisible[audience]))
             {
                 return false;
