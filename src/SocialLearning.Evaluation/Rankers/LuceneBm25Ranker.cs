@@ -16,6 +16,7 @@ namespace SocialLearning.Evaluation;
 /// <see cref="IndexWriterConfig"/> and the <see cref="IndexSearcher"/> (Lucene's default is TF-IDF).
 /// Related: indexes each question (title, body and tags in one field) as it is posted and searches with the new
 /// question's text. Routing: indexes answers and ranks their authors by the sum of their answers' scores in the top hits.
+/// Long questions produce many clauses, so the process-wide <see cref="BooleanQuery.MaxClauseCount"/> is raised to 8,192.
 /// </summary>
 public sealed class LuceneBm25Ranker : IEvaluationRanker, IDisposable
 {
