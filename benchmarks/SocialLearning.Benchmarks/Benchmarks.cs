@@ -25,7 +25,11 @@ public class TipQueryBenchmarks
     public const int Ops = 20;
     private TipRunners _run = null!;
 
-    [Params(100_000, 1_000_000)]
+    /// <summary>Corpus sizes (env SOCIALLEARNING_BENCH_SIZES, comma-separated; default 100000): FTS5 exists only up to SOCIALLEARNING_BENCH_FTS_MAX.</summary>
+    public static IEnumerable<int> Sizes =>
+        (Environment.GetEnvironmentVariable("SOCIALLEARNING_BENCH_SIZES") ?? "100000").Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
+
+    [ParamsSource(nameof(Sizes))]
     public int Size { get; set; }
 
     [GlobalSetup]

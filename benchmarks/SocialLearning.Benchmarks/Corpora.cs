@@ -41,6 +41,14 @@ internal sealed class TipCorpus : IDisposable
 
     public static int QueryCount { get; set; } = 1_000;
 
+    /// <summary>Largest corpus SQLite FTS5 is built for (env SOCIALLEARNING_BENCH_FTS_MAX, default 100,000): its 1M build takes many minutes on a shared 2-core machine.</summary>
+    public static int FtsMaxSize { get; } = int.TryParse(Environment.GetEnvironmentVariable("SOCIALLEARNING_BENCH_FTS_MAX"), out var max) ? max : 100_000;
+
+    private SyntheticItem[]? _items;
+
+    /// <summary>The generated items, materialised once and shared by the three builds.</summary>
+    private IEnumerable<SyntheticItem> Items => _items ??= Corpus.Items().ToArray();
+
     public static TipCorpus Get(int size, bool withBaselines)
     {
         lock (Cache)
@@ -54,7 +62,12 @@ internal sealed class TipCorpus : IDisposable
             if (withBaselines && corpus.LuceneSearcher is null)
             {
                 corpus.BuildLucene();
-                corpus.BuildFts5();
+                if (size <= FtsMaxSize)
+                {
+                    corpus.BuildFts5();
+                }
+
+                corpus._items = null;
             }
 
             return corpus;
@@ -74,11 +87,12 @@ internal sealed class TipCorpus : IDisposable
     private static TipCorpus Build(int size)
     {
         var corpus = new SyntheticCorpus(Tenant, Options(size));
+        var items = corpus.Items().ToArray();
         GC.Collect(2, GCCollectionMode.Forced, true, true);
         var before = GC.GetTotalMemory(true);
         var watch = Stopwatch.StartNew();
         var index = new TenantIndex(Tenant, TimeSpan.FromDays(180).TotalSeconds);
-        foreach (var item in corpus.Items())
+        foreach (var item in items)
         {
             index.Upsert(item.Contribution, item.Counters);
         }
@@ -88,7 +102,7 @@ internal sealed class TipCorpus : IDisposable
         GC.Collect(2, GCCollectionMode.Forced, true, true);
         var after = GC.GetTotalMemory(true);
         var queries = corpus.Queries(QueryCount);
-        return new TipCorpus
+        var built = new TipCorpus
         {
             Size = size,
             Corpus = corpus,
@@ -101,6 +115,9 @@ internal sealed class TipCorpus : IDisposable
             ManagedHeapDelta = after - before,
             BuildTime = watch.Elapsed,
         };
+        built._items = items;
+        GC.KeepAlive(items);
+        return built;
     }
 
     private static string KeyToken(string key) => "k" + key[(key.LastIndexOf('/') + 1)..];
@@ -122,7 +139,7 @@ internal sealed class TipCorpus : IDisposable
         };
         using (var writer = new IndexWriter(LuceneDirectory, config))
         {
-            foreach (var item in Corpus.Items())
+            foreach (var item in Items)
             {
                 var c = item.Contribution;
                 var doc = new Document
@@ -194,7 +211,7 @@ internal sealed class TipCorpus : IDisposable
             var skill = insert.Parameters.Add("$skill", SqliteType.Text);
             var text = insert.Parameters.Add("$text", SqliteType.Text);
             var n = 0;
-            foreach (var item in Corpus.Items())
+            foreach (var item in Items)
             {
                 var c = item.Contribution;
                 id.Value = ++n;

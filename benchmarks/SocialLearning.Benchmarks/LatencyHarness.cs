@@ -15,7 +15,7 @@ internal static class LatencyHarness
 
     public const int Passes = 5;
 
-    public static string Run(int[] sizes, int ftsQueries)
+    public static string Run(int[] sizes, int ftsQueries, Action<string>? checkpoint = null)
     {
         var report = new StringBuilder();
         report.AppendLine("# Latency harness (single thread, per-query Stopwatch)");
@@ -46,10 +46,18 @@ internal static class LatencyHarness
             var n = corpus.Queries.Count;
             Row(report, size, "SocialLearning blend (MaxScore)", n, q => run.Engine(q), withScored: true);
             Row(report, size, "Lucene.NET BM25", n, q => run.Lucene(q), withScored: false);
-            Row(report, size, "SQLite FTS5 bm25()", Math.Min(n, ftsQueries), q => run.Fts5(q), withScored: false);
+            if (corpus.Sqlite is not null)
+            {
+                Row(report, size, "SQLite FTS5 bm25()", Math.Min(n, ftsQueries), q => run.Fts5(q), withScored: false);
+            }
+            else
+            {
+                report.AppendLine(Inv, $"| {size:N0} | SQLite FTS5 bm25() | not run: corpus above SOCIALLEARNING_BENCH_FTS_MAX ({TipCorpus.FtsMaxSize:N0}) |  |  |  |  |  |  |  |  |  |");
+            }
             var hits = Enumerable.Range(0, n).Select(run.Lucene).OrderBy(h => h).ToArray();
             matches.AppendLine(Inv, $"| {size:N0} | {hits.Average():N0} | {hits[hits.Length / 2]:N0} | {hits[^1]:N0} | {(double)hits[^1] / size:P1} |");
-            memory.AppendLine(Inv, $"| {size:N0} | {corpus.IndexBytes / 1048576.0:N1} MiB | {(double)corpus.IndexBytes / size:N0} B | {corpus.StringBytes / 1048576.0:N1} MiB | {corpus.ManagedHeapDelta / 1048576.0:N1} MiB | {corpus.BuildTime.TotalSeconds:N1} s | {corpus.LuceneBuildTime.TotalSeconds:N1} s | {corpus.FtsBuildTime.TotalSeconds:N1} s |");
+            checkpoint?.Invoke(report + Environment.NewLine + matches + Environment.NewLine + memory);
+            memory.AppendLine(Inv, $"| {size:N0} | {corpus.IndexBytes / 1048576.0:N1} MiB | {(double)corpus.IndexBytes / size:N0} B | {corpus.StringBytes / 1048576.0:N1} MiB | {corpus.ManagedHeapDelta / 1048576.0:N1} MiB | {corpus.BuildTime.TotalSeconds:N1} s | {corpus.LuceneBuildTime.TotalSeconds:N1} s | {(corpus.Sqlite is null ? "not built" : corpus.FtsBuildTime.TotalSeconds.ToString("N1", Inv) + " s")} |");
         }
 
         report.AppendLine();
@@ -58,6 +66,7 @@ internal static class LatencyHarness
         report.AppendLine();
         report.AppendLine("| task | queries | raw p50 µs | raw p99 µs | best-of-5 p50 µs | best-of-5 p95 µs | best-of-5 p99 µs | mean µs | queries/s | candidates (mean / p99) | alloc B/query |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        checkpoint?.Invoke(report.ToString());
         var people = PeopleCorpus.Get();
         PeopleRow(report, "peers: fusion, 1-2 Zipfian skills, top 10", people.PeerRequests.Length, q => people.Peer(q, text: false), withScored: true);
         PeopleRow(report, "peers: fusion, skills + 2-3 words, top 10", people.PeerTextRequests.Length, q => people.Peer(q, text: true), withScored: true);
@@ -70,6 +79,7 @@ internal static class LatencyHarness
     {
         var (stats, scored, alloc) = Measure(n, query);
         var scoredText = withScored ? $"{scored.Average():N0} / {Percentile(scored, 0.99):N0}" : "n/a";
+        Console.WriteLine(string.Create(Inv, $"{size:N0} {system}: best-of-5 p50 {stats.P50:N0} p99 {stats.P99:N0} µs, raw mean {stats.Mean:N0} µs"));
         report.AppendLine(Inv, $"| {size:N0} | {system} | {n} | {stats.RawP50:N0} | {stats.RawP99:N0} | {stats.P50:N0} | {stats.P95:N0} | {stats.P99:N0} | {stats.Mean:N0} | {1e6 / stats.Mean:N0} | {scoredText} | {alloc:N0} |");
     }
 
@@ -77,6 +87,7 @@ internal static class LatencyHarness
     {
         var (stats, scored, alloc) = Measure(n, query);
         var scoredText = withScored ? $"{scored.Average():N0} / {Percentile(scored, 0.99):N0}" : "n/a";
+        Console.WriteLine(string.Create(Inv, $"{task}: best-of-5 p50 {stats.P50:N0} p99 {stats.P99:N0} µs, raw mean {stats.Mean:N0} µs"));
         report.AppendLine(Inv, $"| {task} | {n} | {stats.RawP50:N0} | {stats.RawP99:N0} | {stats.P50:N0} | {stats.P95:N0} | {stats.P99:N0} | {stats.Mean:N0} | {1e6 / stats.Mean:N0} | {scoredText} | {alloc:N0} |");
     }
 

@@ -350,7 +350,7 @@ internal sealed class LearningPathPlanner(
                 ? (IReadOnlyList<TipRecommendation>)[]
                 : tips.Engine.Recommend(
                     index,
-                    new TipRequest { Tenant = request.Tenant, Learner = request.Learner, Skills = [index.Skills.Label(skill)], K = request.TipsPerStep },
+                    new TipRequest { Tenant = request.Tenant, Learner = request.Learner, Skills = [index.Skills.Label(skill)], RequireSkills = [index.Skills.Label(skill)], K = request.TipsPerStep },
                     tipRankers.Get(_options.DefaultTipRanker, "RecommendationOptions.DefaultTipRanker"),
                     _options.DefaultTipRanker,
                     null,

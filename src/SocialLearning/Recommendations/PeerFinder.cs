@@ -331,7 +331,8 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                if (answers[s] == 0 && accepted[s] == 0 && questions[s] == 0 && shared[s] == 0 && level[s] <= 0)
+                // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
+                if (answers[s] == 0 && shared[s] == 0 && level[s] <= 0)
                 {
                     continue;
                 }
@@ -361,7 +362,7 @@ internal sealed class PeerFinder : IPeerFinder
         }
     }
 
-    /// <summary>Document-centric BM25 (Balog's model 2): each matching visible document adds its BM25 to its author.</summary>
+    /// <summary>Document-centric BM25 (Balog's model 2): each matching visible document except questions adds its BM25 to its author.</summary>
     private readonly struct TextState(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
     {
         public void Add(ReadOnlySpan<char> term)
@@ -375,6 +376,7 @@ internal sealed class PeerFinder : IPeerFinder
             var limit = index.DocItem.Snapshot(out _);
             index.DocFlags.Snapshot(out var flags);
             index.DocAuthor.Snapshot(out var authors);
+            index.DocKind.Snapshot(out var kinds);
             index.DocLength.Snapshot(out var lengths);
             var list = index.Terms.List(id);
             var n = list.Docs.Snapshot(out var docs);
@@ -390,7 +392,8 @@ internal sealed class PeerFinder : IPeerFinder
                     break;
                 }
 
-                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || authors[d] == asker || authors[d] >= people)
+                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
+                    || authors[d] == asker || authors[d] >= people)
                 {
                     continue;
                 }

@@ -225,6 +225,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         AddGaps(s, index, request, state, documents);
+
+        // Only a request that names nothing (no key, skill or text) falls back to every item ranked by its prior;
+        // one that names something nobody has written about gets nothing rather than unrelated items.
+        s.NoMatch = ctx.ClauseCount == 0 && (keys.Count > 0 || skills.Count > 0 || !string.IsNullOrWhiteSpace(request.Text));
     }
 
     private void AddGaps(Scratch s, TenantIndex index, TipRequest request, LearnerState state, int documents)
@@ -360,7 +364,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         ctx.Count = 0;
         if (m == 0)
         {
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (s.Accept(d))
                 {
@@ -448,7 +452,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         if (m == 0)
         {
             // No clause: every accepted document is a candidate, ranked by its prior.
-            for (var d = 0; d < s.Limit; d++)
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
             {
                 if (!s.Accept(d))
                 {
@@ -523,6 +527,35 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             }
 
             s.Visited++;
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            if (s.HeapFull && essential > 0)
+            {
+                // Cheapest test first: the bounds of the lists on d, without touching any per-document column.
+                var bound = priorBound + prefix[essential - 1];
+                for (var i = essential; i < m; i++)
+                {
+                    if (s.Cur[perm[i]] == d)
+                    {
+                        bound += ub[i];
+                    }
+                }
+
+                if (bound < threshold - slack)
+                {
+                    for (var i = essential; i < m; i++)
+                    {
+                        var c = perm[i];
+                        if (s.Cur[c] == d)
+                        {
+                            s.Pos[c]++;
+                            s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
             sums.Clear();
             var estimate = 0.0;
             for (var i = essential; i < m; i++)
@@ -538,7 +571,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
             }
 
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
             if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
             {
                 continue;   // cannot reach the top k even with the best prior and every other clause
@@ -612,6 +644,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public int Limit;
         public int Visited;
+        public bool NoMatch;
         public double NowSeconds;
         public int[] DocItem = [];
         public byte[] Flags = [];

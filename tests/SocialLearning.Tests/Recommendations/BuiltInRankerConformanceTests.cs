@@ -43,3 +43,15 @@ public sealed class CustomRankerConformance : TipRankerConformanceTests<CustomRa
             explanation.Add(new ExplanationSignal { Signal = "length", Value = context.Features.Lengths[context.Candidates[candidate]], Text = "a thorough write-up" });
     }
 }
+
+public sealed class FusionPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "fusion"; }
+
+public sealed class AnswersPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "answers"; }
+
+public sealed class ZScorePeerConformance : PeerRankerConformanceTests { protected override string RankerName => "zscore"; }
+
+public sealed class ExpertiseRankPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "expertise-rank"; }
+
+public sealed class AffinityPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "affinity"; }
+
+public sealed class Bm25PeerConformance : PeerRankerConformanceTests { protected override string RankerName => "bm25"; }

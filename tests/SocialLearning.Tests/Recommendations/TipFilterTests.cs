@@ -180,6 +180,9 @@ public sealed class TipFilterTests
         f.Time.Advance(TimeSpan.FromDays(60));
         var fresh = await f.Share("ann", "New tip", "invoices export", keys: ["route:/x"]);
 
+        // A request naming only things nobody wrote about gets nothing rather than unrelated items.
+        Assert.Empty((await f.Tips.RecommendAsync(Request("brand-new", keys: ["route:/elsewhere"]))).Items);
+
         // A learner the index has never seen, with no clauses at all: fresh items first, each explained.
         var result = await f.Tips.RecommendAsync(Request("brand-new"));
         Assert.Equal([fresh.Id.Value, old.Id.Value], result.Items.Select(i => i.ContributionId.Value));
