@@ -33,7 +33,22 @@ dotnet test SocialLearning.Sdk.sln -c Release --no-build -nologo \
   -- RunConfiguration.TreatNoTestsAsError=false 2>&1 | tee "$out/test.log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped) |error|Total tests" | grep -vE "^\s*Passed [A-Za-z]" | head -300
 status=${PIPESTATUS[0]}
 
-passed=0; failed=0; skipped=0; files=0
+# Benchmarks must compile and survive a BenchmarkDotNet Dry job (one iteration each, small corpora, in-process).
+# Each benchmark program counts as one check in the totals below.
+bench_passed=0; bench_failed=0
+for b in SocialLearning.Benchmarks SocialLearning.Storage.Benchmarks; do
+  dll="benchmarks/$b/bin/Release/net10.0/$b.dll"
+  echo "== benchmark dry run: $b"
+  if SOCIALLEARNING_BENCH_SIZES=2000 SOCIALLEARNING_BENCH_FTS_MAX=2000 SOCIALLEARNING_BENCH_PROVIDERS=InMemory,Sqlite-Full \
+     timeout 600 dotnet "$dll" --filter '*' --job Dry --inProcess > "$out/bench-$b.log" 2>&1 \
+     && ! grep -qE "ExitCode != 0|Exception|benchmarks? (failed|has|have) (errors?|failed)|// \*\*\*\*\* Benchmark.*failed" "$out/bench-$b.log"; then
+    bench_passed=$((bench_passed+1)); echo "ok ($(grep -c '^| ' "$out/bench-$b.log" || true) table rows)"
+  else
+    bench_failed=$((bench_failed+1)); echo "FAILED: see $out/bench-$b.log"; tail -20 "$out/bench-$b.log"
+  fi
+done
+
+passed=$bench_passed; failed=$bench_failed; skipped=0; files=0
 for f in "$out"/trx/*.trx; do
   [ -e "$f" ] || continue
   files=$((files+1))

@@ -9,9 +9,10 @@ namespace SocialLearning.Testing.Storage;
 /// </summary>
 public abstract class ConformanceSuiteGuard
 {
-    /// <summary>Every generic abstract suite in this package.</summary>
+    /// <summary>Every generic abstract storage suite in this package (the <c>SocialLearning.Testing.Storage</c> namespace).</summary>
     public static IReadOnlyList<Type> Suites { get; } = typeof(ConformanceSuiteGuard).Assembly.GetTypes()
-        .Where(t => t.IsAbstract && t.IsGenericTypeDefinition && t.IsPublic && t.Name.Contains("ConformanceTests", StringComparison.Ordinal)
+        .Where(t => t.IsAbstract && t.IsGenericTypeDefinition && t.IsPublic && t.Namespace == typeof(ConformanceSuiteGuard).Namespace
+                    && t.Name.Contains("ConformanceTests", StringComparison.Ordinal)
                     && t.GetGenericTypeDefinition() != typeof(StoreConformanceTestBase<>))
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .ToList();
