@@ -25,6 +25,16 @@ public static class StandardRankers
             }
         }
 
+        // Thread expansion is on by default (chosen on the validation split); this is the ablation without it.
+        // (A title weight of 2 or 3 was also tried on validation and did not help, so it stays 1.)
+        if (task == EvaluationTask.Related)
+        {
+            foreach (var ranker in SdkRankers.Create(task, o => o.ThreadExpansion = false, "@nothread", ["blend", "bm25"]))
+            {
+                yield return ranker;
+            }
+        }
+
         foreach (var ranker in EvaluationPackageRankers(task))
         {
             yield return ranker;

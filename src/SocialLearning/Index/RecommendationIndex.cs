@@ -25,7 +25,7 @@ internal sealed class RecommendationIndex(
     /// <summary>The tenant's index, loaded and caught up with the store.</summary>
     public ValueTask<TenantIndex> GetCurrentAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ), _options);
+        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ, o.ThreadExpansion, o.TitleWeight), _options);
         if (index.Loaded && _options.StoreCheckInterval > TimeSpan.Zero
             && time.GetElapsedTime(index.LastHeadCheck) < _options.StoreCheckInterval)
         {
@@ -38,7 +38,7 @@ internal sealed class RecommendationIndex(
     /// <summary>Brings the tenant's index up to the store head now.</summary>
     public async Task CatchUpAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ), _options);
+        var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ, o.ThreadExpansion, o.TitleWeight), _options);
         _ = await RefreshAsync(index, cancellationToken).ConfigureAwait(false);
     }
 
@@ -100,7 +100,16 @@ internal sealed class RecommendationIndex(
                 index.SetEvidence(learner, list, now, _proficiencyHalfLife);
             }
 
+            // Threads first (answers' terms by parent), so each parent is indexed once with its whole thread.
+            var loaded = new List<Contribution>();
+            var ignored = new HashSet<string>(StringComparer.Ordinal);
             await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                index.UpdateThread(contribution, ignored);
+                loaded.Add(contribution);
+            }
+
+            foreach (var contribution in loaded)
             {
                 var counters = await store.GetCountersAsync(tenant, contribution.Id, cancellationToken).ConfigureAwait(false);
                 index.Upsert(contribution, counters);
@@ -247,13 +256,27 @@ internal sealed class RecommendationIndex(
             }
         }
 
+        var threads = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in contributions)
         {
             var contributionId = new ContributionId(id);
             if (await store.GetContributionAsync(tenant, contributionId, cancellationToken).ConfigureAwait(false) is { } contribution)
             {
+                index.UpdateThread(contribution, threads);
                 var current = await store.GetCountersAsync(tenant, contributionId, cancellationToken).ConfigureAwait(false);
                 index.Upsert(contribution, current);
+                counters.Remove(id);
+            }
+        }
+
+        // Parents whose thread text changed are re-indexed (an upsert of unchanged content is a no-op).
+        foreach (var id in threads)
+        {
+            var contributionId = new ContributionId(id);
+            if (await store.GetContributionAsync(tenant, contributionId, cancellationToken).ConfigureAwait(false) is { } parent)
+            {
+                var current = await store.GetCountersAsync(tenant, contributionId, cancellationToken).ConfigureAwait(false);
+                index.Upsert(parent, current);
                 counters.Remove(id);
             }
         }

@@ -14,7 +14,10 @@ namespace SocialLearning.Index;
 /// Documents are numbered in arrival order, so postings stay sorted by appending. An edit that changes the
 /// text, skills or context keys retires the old document (its flag is cleared) and appends a new one, as
 /// Lucene does; status, audience and counter changes are written in place. Term statistics (N, df, average
-/// length) include retired documents, like Lucene between merges.
+/// length) include retired documents, like Lucene between merges. With thread expansion a parent's text also
+/// counts the terms of its published answers: an answer that arrives, changes or is unpublished re-indexes its
+/// parent the same way (retire and append), so posting lists stay append-only and sorted, and each list's
+/// maximum frequency and minimum length (the MaxScore bounds) only ever grow and shrink respectively.
 /// </remarks>
 internal sealed class TenantIndex
 {
@@ -32,12 +35,25 @@ internal sealed class TenantIndex
     private long _voteSum;
     private long _generation;
 
-    public TenantIndex(TenantId tenant, double affinityHalfLifeSeconds, double wilsonZ = 1.96)
+    // Thread expansion (writer only): the terms of each published answer, and the answers of each parent.
+    private readonly Dictionary<int, ThreadEntry> _threadEntries = [];
+    private readonly Dictionary<int, List<int>> _threadChildren = [];
+    private readonly Dictionary<int, ulong> _threadHash = [];
+
+    public TenantIndex(TenantId tenant, double affinityHalfLifeSeconds, double wilsonZ = 1.96, bool threadExpansion = false, int titleWeight = 1)
     {
         Tenant = tenant;
         AffinityHalfLifeSeconds = affinityHalfLifeSeconds;
         WilsonZ = wilsonZ;
+        ThreadExpansion = threadExpansion;
+        TitleWeight = Math.Max(1, titleWeight);
     }
+
+    /// <summary>Whether a parent's text postings also hold the terms of its published answers.</summary>
+    public bool ThreadExpansion { get; }
+
+    /// <summary>How many times title terms are counted in a document's text.</summary>
+    public int TitleWeight { get; }
 
     /// <summary>The z of the precomputed <see cref="Quality"/> column.</summary>
     public double WilsonZ { get; }
@@ -348,12 +364,57 @@ internal sealed class TenantIndex
         Evidence = s.Evidence,
     };
 
+    /// <summary>
+    /// With <see cref="ThreadExpansion"/>, records a published answer's terms for its parent's thread (or drops them
+    /// when it is no longer published) before the answer itself is upserted. Adds to <paramref name="changedParents"/>
+    /// the ids of parents whose thread text changed: upserting them again re-indexes their text. Idempotent.
+    /// </summary>
+    public void UpdateThread(Contribution c, ICollection<string> changedParents)
+    {
+        if (!ThreadExpansion)
+        {
+            return;
+        }
+
+        var item = ItemOrdinal(c.Id.Value);
+        var include = c.Kind == ContributionKind.Answer && c.ParentId is not null && c.Status == ContributionStatus.Published;
+        var hash = include ? ContentHash(c) : 0UL;
+        _threadEntries.TryGetValue(item, out var old);
+        if (old.Hash == hash)
+        {
+            return;
+        }
+
+        if (old.Terms is not null)
+        {
+            _threadChildren[old.Parent].Remove(item);
+            _threadHash[old.Parent] ^= old.Hash;
+            _threadEntries.Remove(item);
+            changedParents.Add(ItemIds[old.Parent]);
+        }
+
+        if (include)
+        {
+            var parent = ItemOrdinal(c.ParentId!.Value.Value);
+            var terms = TextAnalyzer.Frequencies(c.Title, c.Body, out var length);
+            _threadEntries[item] = new ThreadEntry(parent, hash, terms, length);
+            if (!_threadChildren.TryGetValue(parent, out var children))
+            {
+                _threadChildren[parent] = children = [];
+            }
+
+            children.Add(item);
+            _threadHash[parent] = _threadHash.GetValueOrDefault(parent) ^ hash;
+            changedParents.Add(c.ParentId.Value.Value);
+        }
+    }
+
     /// <summary>Adds or updates a contribution with its counters. Idempotent.</summary>
     public void Upsert(Contribution c, ContributionCounters counters)
     {
         var item = ItemOrdinal(c.Id.Value);
         var doc = ItemDoc[item];
-        var hash = ContentHash(c);
+        var hash = ContentHash(c) ^ _threadHash.GetValueOrDefault(item);
         if (doc >= 0 && DocHash[doc] == hash && DocKind[doc] == (byte)c.Kind)
         {
             // Same content: status, audience and counters change in place.
@@ -400,6 +461,32 @@ internal sealed class TenantIndex
     private int Append(Contribution c, int item, ulong hash)
     {
         var frequencies = TextAnalyzer.Frequencies(c.Title, c.Body, out var length);
+        if (TitleWeight > 1)
+        {
+            var title = TextAnalyzer.Frequencies(c.Title, string.Empty, out var titleLength);
+            foreach (var (term, tf) in title)
+            {
+                frequencies[term] += (TitleWeight - 1) * tf;
+            }
+
+            length += (TitleWeight - 1) * titleLength;
+        }
+
+        if (_threadChildren.TryGetValue(item, out var children))
+        {
+            // Thread expansion: the parent's text covers its published answers (in arrival order of the answers).
+            foreach (var child in children)
+            {
+                var entry = _threadEntries[child];
+                foreach (var (term, tf) in entry.Terms!)
+                {
+                    frequencies[term] = frequencies.GetValueOrDefault(term) + tf;
+                }
+
+                length += entry.Length;
+            }
+        }
+
         length = Math.Clamp(length, 1, ushort.MaxValue);
         var doc = DocItem.Count;
 
@@ -648,6 +735,9 @@ internal sealed class TenantIndex
         }
     }
 }
+
+/// <summary>An answer's terms as counted in its parent's thread (writer only).</summary>
+internal readonly record struct ThreadEntry(int Parent, ulong Hash, Dictionary<string, int>? Terms, int Length);
 
 /// <summary>Derived structures a reader computes on demand and caches with the generation they were built from.</summary>
 internal sealed class DerivedCache

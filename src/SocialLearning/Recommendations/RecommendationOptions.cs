@@ -65,6 +65,16 @@ public sealed class RecommendationOptions
     /// <summary>BM25 length normalisation b. Default 0.75.</summary>
     public double Bm25B { get; set; } = 0.75;
 
+    /// <summary>
+    /// Thread expansion: a question's text (BM25 postings, length and term statistics) also covers the title and
+    /// body of its published answers, kept current as answers arrive, change or are unpublished (each such change
+    /// re-indexes the question). Answers stay documents of their own. Default on (see docs/evaluation.md).
+    /// </summary>
+    public bool ThreadExpansion { get; set; } = true;
+
+    /// <summary>How many times title terms are counted in a document's text (a title boost), 1 to 5. Default 1.</summary>
+    public int TitleWeight { get; set; } = 1;
+
     /// <summary>z of the Wilson lower bound. Default 1.96 (95%).</summary>
     public double WilsonZ { get; set; } = 1.96;
 
@@ -138,6 +148,7 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         var f = new List<string>();
         Check(options.Bm25K1 > 0 && options.Bm25K1 <= 10, nameof(options.Bm25K1), "between 0 (exclusive) and 10", options.Bm25K1, f);
         Check(options.Bm25B >= 0 && options.Bm25B <= 1, nameof(options.Bm25B), "between 0 and 1", options.Bm25B, f);
+        Check(options.TitleWeight is >= 1 and <= 5, nameof(options.TitleWeight), "between 1 and 5", options.TitleWeight, f);
         Check(options.WilsonZ > 0, nameof(options.WilsonZ), "positive", options.WilsonZ, f);
         Check(options.BayesianPriorVotes >= 0, nameof(options.BayesianPriorVotes), "0 or more", options.BayesianPriorVotes, f);
         Check(options.HotGravity > 0, nameof(options.HotGravity), "positive", options.HotGravity, f);
