@@ -92,7 +92,7 @@ internal sealed class ChangeListener(PostgreSqlSocialLearningStore store) : IAsy
     {
         try
         {
-            var head = await store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
+            var head = await store.AssignPositionsAsync(cancellationToken).ConfigureAwait(false);
             Advance(head);
             return head > afterPosition;
         }

@@ -354,7 +354,15 @@ internal sealed partial class PostgreSqlSocialLearningStore
         var sql = tenant is null
             ? $"SELECT h.position, c.* FROM {{S}}.feed_head h LEFT JOIN LATERAL (SELECT {ChangeColumns} FROM {{S}}.changes WHERE position > $1 ORDER BY position LIMIT $2) c ON true"
             : $"SELECT h.position, c.* FROM {{S}}.feed_head h LEFT JOIN LATERAL (SELECT {ChangeColumns} FROM {{S}}.changes WHERE tenant_id = $3 AND position > $1 ORDER BY position LIMIT $2) c ON true";
-        return ReadAsync(
+        return ReadChangesCoreAsync(afterPosition, maxCount, tenant, sql, cancellationToken);
+    }
+
+    private async Task<ChangeBatch> ReadChangesCoreAsync(long afterPosition, int maxCount, TenantId? tenant, string sql, CancellationToken cancellationToken)
+    {
+        // Number committed changes that are still waiting for a position (cheap when there are none), so a write is in
+        // the feed as soon as it has returned, whichever instance made it.
+        await AssignPositionsAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(
             tenant?.Value,
             allTenants: tenant is null,
             async (connection, ct) =>
@@ -399,22 +407,11 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 var last = changes.Count == maxCount ? changes[^1].Position : Math.Max(afterPosition, head);
                 return new ChangeBatch { Changes = changes, LastPosition = last };
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await RetryAsync(
-            async ct =>
-            {
-                var command = _dataSource.CreateCommand(Q("SELECT position FROM {S}.feed_head WHERE id = 1"));
-                await using var commandScope = command.ConfigureAwait(false);
-                return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default) => AssignPositionsAsync(cancellationToken);
 
     private static void BindContribution(NpgsqlParameterCollection p, Contribution c)
     {

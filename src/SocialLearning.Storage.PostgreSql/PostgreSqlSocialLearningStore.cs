@@ -25,7 +25,12 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
     private readonly ConcurrentDictionary<string, string> _sql = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _initGate = new();
     private readonly ChangeListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly System.Threading.Channels.Channel<bool> _numberRequests =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task? _initTask;
+    private Task? _numberer;
+    private int _numbererStarted;
     private int _disposed;
 
     public PostgreSqlSocialLearningStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStorageOptions options, TimeProvider? timeProvider = null)
@@ -40,21 +45,28 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         _schema = SchemaMigrator.Quote(options.Schema);
         Channel = options.Schema + "_changes";
         AppendChangeSql = $"""
-            WITH head AS (UPDATE {_schema}.feed_head SET position = position + 1 WHERE id = 1 RETURNING position),
-                 ins AS (
-                    INSERT INTO {_schema}.changes (position, tenant_id, kind, entity_id, version, learner_id, interaction_kind, occurred_ticks, occurred_offset, write_token)
-                    SELECT head.position, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM head
-                    RETURNING position)
-            SELECT position, pg_notify('{Channel}', position::text) FROM ins
+            INSERT INTO {_schema}.changes (tenant_id, kind, entity_id, version, learner_id, interaction_kind, occurred_ticks, occurred_offset, write_token)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """;
+        AssignPositionsSql = $"SELECT {_schema}.assign_positions()";
+
         _listener = new ChangeListener(this);
     }
+
+    /// <summary>
+    /// Test hook: awaited inside every write transaction just before the change is appended (true) and just after
+    /// (false), to widen the windows in which concurrent transactions commit out of order.
+    /// </summary>
+    internal Func<bool, CancellationToken, Task>? WriteHookForTests { get; set; }
 
     /// <summary>The LISTEN/NOTIFY channel of this schema's change feed.</summary>
     internal string Channel { get; }
 
     /// <summary>The statement that appends a change (see <see cref="WriteScope.AppendChangeAsync"/>).</summary>
     internal string AppendChangeSql { get; }
+
+    /// <summary>Numbers committed changes (see the schema script); returns the feed head.</summary>
+    internal string AssignPositionsSql { get; }
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
@@ -102,6 +114,13 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             return;
         }
 
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_numberer is not null)
+        {
+            await _numberer.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
         await _listener.DisposeAsync().ConfigureAwait(false);
         if (_ownsDataSource)
         {
@@ -145,6 +164,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                 {
                     commitSent = true;
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    RequestNumbering();
                 }
 
                 return result;
@@ -169,6 +189,57 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                 throw new SocialLearningStorageException($"The write failed: {ex.Message}", ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Asks the background numberer to give the change this write committed (and any other committed change without a
+    /// position) its feed position. Readers of the feed number pending changes themselves before reading, so a write is
+    /// in the feed for every reader as soon as it returns; the numberer is what wakes followers on other instances.
+    /// </summary>
+    private void RequestNumbering()
+    {
+        if (Volatile.Read(ref _numbererStarted) == 0 && Interlocked.Exchange(ref _numbererStarted, 1) == 0)
+        {
+            _numberer = Task.Run(() => NumberLoopAsync(_stop.Token));
+        }
+
+        _numberRequests.Writer.TryWrite(true);
+    }
+
+    private async Task NumberLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (await _numberRequests.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
+            {
+                _numberRequests.Reader.TryRead(out _);
+                try
+                {
+                    await AssignPositionsAsync(stop).ConfigureAwait(false);
+                }
+                catch (SocialLearningStorageException)
+                {
+                    // Left to the next write or to a follower's poll.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Numbers committed changes that have no position yet and returns the feed head.</summary>
+    internal async Task<long> AssignPositionsAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return await RetryAsync(
+            async ct =>
+            {
+                var command = _dataSource.CreateCommand(AssignPositionsSql);
+                await using var commandScope = command.ConfigureAwait(false);
+                return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a read in a transaction with the tenant set (or the all-tenants feed flag), retrying transient failures.</summary>
@@ -403,13 +474,16 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         public NpgsqlCommand Command(string sql) => new(store.Q(sql), Connection);
 
         /// <summary>
-        /// Appends the change as the last statement before commit. Updating the single feed_head row takes its row lock,
-        /// which the transaction holds until it has committed and become visible; the next writer waits for it and then
-        /// reads the new head. So positions are handed out in commit order, without gaps, and a reader that sees position
-        /// N also sees every position below N. NOTIFY is delivered to listeners on commit.
+        /// Appends the change, without a position, as the last statement before commit; its seq is taken here, after
+        /// every lock the write needed. assign_positions() numbers it once committed (see the schema script).
         /// </summary>
-        public async Task<long> AppendChangeAsync(ChangeKind kind, string entityId, long version, DateTimeOffset occurredAt, LearnerId? learner, InteractionKind? interactionKind, CancellationToken cancellationToken)
+        public async Task AppendChangeAsync(ChangeKind kind, string entityId, long version, DateTimeOffset occurredAt, LearnerId? learner, InteractionKind? interactionKind, CancellationToken cancellationToken)
         {
+            if (store.WriteHookForTests is { } before)
+            {
+                await before(true, cancellationToken).ConfigureAwait(false);
+            }
+
             var command = new NpgsqlCommand(store.AppendChangeSql, Connection);
             await using var commandScope = command.ConfigureAwait(false);
             command.Parameters.Add(Text(Tenant.Value));
@@ -421,9 +495,12 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             command.Parameters.Add(Big(Ticks(occurredAt)));
             command.Parameters.Add(Small(OffsetMinutes(occurredAt)));
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
-            var position = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             Appended = true;
-            return position;
+            if (store.WriteHookForTests is { } after)
+            {
+                await after(false, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

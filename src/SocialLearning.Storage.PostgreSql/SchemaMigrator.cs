@@ -57,7 +57,9 @@ internal static class SchemaMigrator
                     continue;
                 }
 
-                var script = ReadScript(name).Replace("{S}", schema, StringComparison.Ordinal);
+                var script = ReadScript(name)
+                    .Replace("{S}", schema, StringComparison.Ordinal)
+                    .Replace("{C}", options.Schema + "_changes", StringComparison.Ordinal);
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using var transactionScope = transaction.ConfigureAwait(false);
                 if (current == 0)

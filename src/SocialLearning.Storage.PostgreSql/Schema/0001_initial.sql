@@ -142,11 +142,17 @@ CREATE TABLE {S}.idempotency (
     PRIMARY KEY (tenant_id, scope, key)
 );
 
--- The change feed. position is handed out by updating the single feed_head row as the last statement of a
--- write transaction: the row lock is held until commit, so positions are assigned in commit order and without gaps.
+-- The change feed. A write transaction inserts its change with position NULL as its last statement; seq (taken
+-- at that insert, so after every lock the transaction needed) orders changes consistently with commits. Right
+-- after committing, the writer calls assign_positions(), which hands out positions to every committed change
+-- that has none, in seq order, while holding the feed_head row lock until its own commit. Positions therefore
+-- become visible in increasing order and without holes: a reader that sees position N sees every position below
+-- N, so a follower that resumes from its last position misses nothing. Writers still commit concurrently (group
+-- commit); only the short numbering transaction is serialized, and one numbering covers every writer waiting.
 -- write_token identifies the transaction that wrote the change, to settle commits whose outcome the client lost.
 CREATE TABLE {S}.changes (
-    position bigint PRIMARY KEY,
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    position bigint UNIQUE,
     tenant_id text COLLATE "C" NOT NULL,
     kind smallint NOT NULL,
     entity_id text COLLATE "C" NOT NULL,
@@ -158,7 +164,33 @@ CREATE TABLE {S}.changes (
     write_token uuid NOT NULL
 );
 CREATE INDEX changes_by_tenant ON {S}.changes (tenant_id, position);
+CREATE INDEX changes_pending ON {S}.changes (seq) WHERE position IS NULL;
 CREATE UNIQUE INDEX changes_by_write_token ON {S}.changes (write_token);
+
+CREATE FUNCTION {S}.assign_positions() RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+    head bigint;
+    assigned bigint;
+BEGIN
+    PERFORM set_config('sociallearning.feed', 'sequencer', true);
+    IF NOT EXISTS (SELECT 1 FROM {S}.changes WHERE position IS NULL) THEN
+        RETURN (SELECT position FROM {S}.feed_head WHERE id = 1);
+    END IF;
+    -- Serializes numbering: the lock is held until this transaction has committed and become visible. Each
+    -- statement below takes a new snapshot (read committed), so it sees what the previous numbering committed.
+    SELECT position INTO head FROM {S}.feed_head WHERE id = 1 FOR UPDATE;
+    WITH pending AS (
+        SELECT seq, row_number() OVER (ORDER BY seq) AS rn
+        FROM {S}.changes WHERE position IS NULL ORDER BY seq LIMIT 50000)
+    UPDATE {S}.changes c SET position = head + pending.rn FROM pending WHERE c.seq = pending.seq;
+    GET DIAGNOSTICS assigned = ROW_COUNT;
+    IF assigned > 0 THEN
+        UPDATE {S}.feed_head SET position = head + assigned WHERE id = 1;
+        PERFORM pg_notify('{C}', (head + assigned)::text);
+    END IF;
+    RETURN head + assigned;
+END
+$fn$;
 
 -- Row-level security: the second wall.
 DO $$
@@ -173,10 +205,15 @@ BEGIN
 END
 $$;
 
--- The feed can also be read across tenants (for infrastructure such as the recommendation index), but only
--- when the transaction says so explicitly; writes always need the tenant.
+-- The feed can also be read across tenants (for infrastructure such as the recommendation index), but only when
+-- the transaction says so explicitly; inserts always need the tenant; only assign_positions() updates rows.
 ALTER TABLE {S}.changes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE {S}.changes FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON {S}.changes
-    USING (tenant_id = current_setting('sociallearning.tenant', true) OR current_setting('sociallearning.feed', true) = 'all-tenants')
+CREATE POLICY tenant_read ON {S}.changes FOR SELECT
+    USING (tenant_id = current_setting('sociallearning.tenant', true)
+        OR current_setting('sociallearning.feed', true) IN ('all-tenants', 'sequencer'));
+CREATE POLICY tenant_insert ON {S}.changes FOR INSERT
     WITH CHECK (tenant_id = current_setting('sociallearning.tenant', true));
+CREATE POLICY sequencer_update ON {S}.changes FOR UPDATE
+    USING (current_setting('sociallearning.feed', true) = 'sequencer')
+    WITH CHECK (current_setting('sociallearning.feed', true) = 'sequencer');
