@@ -31,6 +31,8 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
     private Task? _initTask;
     private Task? _numberer;
     private int _numbererStarted;
+    private long _transientFailures;
+    private long _commitChecks;
     private int _disposed;
 
     public PostgreSqlSocialLearningStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStorageOptions options, TimeProvider? timeProvider = null)
@@ -172,6 +174,11 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
                 OnTransient(ex);
+                if (commitSent)
+                {
+                    Interlocked.Increment(ref _commitChecks);
+                }
+
                 if (commitSent && await WasCommittedAsync(tenant, token, processId, ex, cancellationToken).ConfigureAwait(false))
                 {
                     return result;
@@ -351,8 +358,15 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         return Task.Delay(TimeSpan.FromMilliseconds(jittered), _time, cancellationToken);
     }
 
+    /// <summary>How many writes lost the connection while committing and had their outcome checked (for tests and diagnostics).</summary>
+    internal long CommitOutcomeChecks => Interlocked.Read(ref _commitChecks);
+
+    /// <summary>How many transient failures this store has retried (for tests and diagnostics).</summary>
+    internal long TransientFailureCount => Interlocked.Read(ref _transientFailures);
+
     private void OnTransient(Exception ex)
     {
+        Interlocked.Increment(ref _transientFailures);
         if (IsConnectionLoss(ex))
         {
             // Idle pooled connections to a restarted server (or terminated backends) are dead too: drop them at once
