@@ -23,6 +23,14 @@ public sealed record Learner
 
     /// <summary>When the learner was first stored.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <inheritdoc />
+    public bool Equals(Learner? other) =>
+        other is not null && Tenant == other.Tenant && Id == other.Id && DisplayName == other.DisplayName
+        && Team == other.Team && Roles.SequenceEqual(other.Roles) && Version == other.Version && CreatedAt == other.CreatedAt;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Tenant, Id, Version);
 }
 
 /// <summary>A skill with its aliases.</summary>
@@ -48,6 +56,14 @@ public sealed record Skill
 
     /// <summary>When the skill was first stored.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <inheritdoc />
+    public bool Equals(Skill? other) =>
+        other is not null && Tenant == other.Tenant && Id == other.Id && Name == other.Name
+        && Aliases.SequenceEqual(other.Aliases) && Description == other.Description && Version == other.Version && CreatedAt == other.CreatedAt;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Tenant, Id, Version);
 }
 
 /// <summary>The kind of a skill-graph edge.</summary>
