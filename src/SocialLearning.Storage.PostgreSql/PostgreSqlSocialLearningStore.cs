@@ -441,6 +441,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
             foreach (var row in page)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return row;
             }
 

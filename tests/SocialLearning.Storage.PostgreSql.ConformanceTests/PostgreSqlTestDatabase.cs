@@ -53,8 +53,8 @@ public static class PostgreSqlTestDatabase
     }
 }
 
-/// <summary>A store on its own fresh schema, dropped on dispose.</summary>
-public sealed class PostgreSqlStoreFactory : IAsyncDisposable
+/// <summary>Stores on their own fresh schemas (own feed, head at 0), dropped on dispose.</summary>
+public sealed class FreshSchemaStoreFactory : IAsyncDisposable
 {
     private readonly List<(ServiceProvider Provider, string Schema)> _created = [];
 

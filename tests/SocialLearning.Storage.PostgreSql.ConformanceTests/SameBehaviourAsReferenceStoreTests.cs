@@ -11,7 +11,7 @@ namespace SocialLearning.Storage.PostgreSql.ConformanceTests;
 public sealed class SameBehaviourAsReferenceStoreTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-    private readonly PostgreSqlStoreFactory _factory = new();
+    private readonly FreshSchemaStoreFactory _factory = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
