@@ -38,7 +38,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 await using (insert.ConfigureAwait(false))
                 {
                     BindContribution(insert.Parameters, stored);
-                    if (await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    if (await w.NonQueryAsync(insert, ct).ConfigureAwait(false) == 0)
                     {
                         throw new DuplicateEntityException(nameof(Contribution), contribution.Id.Value);
                     }
@@ -56,7 +56,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     rest.Parameters.Add(Text(contribution.Tenant.Value));
                     rest.Parameters.Add(Text(contribution.Id.Value));
                     rest.Parameters.Add(Text(idempotencyKey));
-                    await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await w.NonQueryAsync(rest, ct).ConfigureAwait(false);
                 }
 
                 await w.AppendChangeAsync(ChangeKind.ContributionCreated, contribution.Id.Value, 1, contribution.CreatedAt, contribution.Author, null, ct).ConfigureAwait(false);
@@ -87,7 +87,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 long version = 0;
                 DateTimeOffset createdAt = default;
                 LearnerId author = default;
-                var reader = await update.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var reader = await w.ReaderAsync(update, ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     if (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -156,7 +156,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 EditedBy = new LearnerId(r.GetString(5)),
                 EditedAt = Time(r.GetInt64(6), r.GetInt16(7)),
             },
-            (_, _) => throw new EntityNotFoundException(nameof(Contribution), id.Value ?? "(default)", "id"),
+            () => throw new EntityNotFoundException(nameof(Contribution), id.Value ?? "(default)", "id"),
             cancellationToken);
     }
 
@@ -182,7 +182,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     lockCounters.Parameters.Add(Text(interaction.Tenant.Value));
                     lockCounters.Parameters.Add(Text(interaction.ContributionId.Value));
                     lockCounters.Parameters.Add(Text(interaction.Learner.Value));
-                    var reader = await lockCounters.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    var reader = await w.ReaderAsync(lockCounters, ct).ConfigureAwait(false);
                     await using var readerScope = reader.ConfigureAwait(false);
                     if (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
@@ -228,7 +228,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     upsert.Parameters.Add(Text(interaction.Learner.Value));
                     upsert.Parameters.Add(Text(slot));
                     upsert.Parameters.Add(Small((int)interaction.Kind));
-                    var reader = await upsert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    var reader = await w.ReaderAsync(upsert, ct).ConfigureAwait(false);
                     await using var readerScope = reader.ConfigureAwait(false);
                     await reader.ReadAsync(ct).ConfigureAwait(false);
                     previous = reader.IsDBNull(0) ? null : (InteractionKind)reader.GetInt16(0);
@@ -247,15 +247,13 @@ internal sealed partial class PostgreSqlSocialLearningStore
 
                 counters = counters.Add(interaction.Kind, 1);
                 var decrement = previous is null ? string.Empty : $", {CounterColumn(previous.Value)} = {CounterColumn(previous.Value)} - 1";
-                var write = new NpgsqlCommand(
-                    $"""
+                var write = w.RawCommand($"""
                     WITH i AS (
                         INSERT INTO {_schema}.interactions (tenant_id, contribution_id, learner_id, kind, occurred_ticks, occurred_offset, note)
                         VALUES ($1, $2, $3, $4, $5, $6, $7))
                     UPDATE {_schema}.counters SET {CounterColumn(interaction.Kind)} = {CounterColumn(interaction.Kind)} + 1{decrement}
                     WHERE tenant_id = $1 AND contribution_id = $2
-                    """,
-                    w.Connection);
+                    """);
                 await using (write.ConfigureAwait(false))
                 {
                     write.Parameters.Add(Text(interaction.Tenant.Value));
@@ -265,7 +263,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     write.Parameters.Add(Big(Ticks(interaction.OccurredAt)));
                     write.Parameters.Add(Small(OffsetMinutes(interaction.OccurredAt)));
                     write.Parameters.Add(Text(interaction.Note));
-                    await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await w.NonQueryAsync(write, ct).ConfigureAwait(false);
                 }
 
                 await w.AppendChangeAsync(ChangeKind.InteractionRecorded, interaction.ContributionId.Value, 0, interaction.OccurredAt, interaction.Learner, interaction.Kind, ct).ConfigureAwait(false);
@@ -281,18 +279,16 @@ internal sealed partial class PostgreSqlSocialLearningStore
         return ReadAsync(
             tenant.Value,
             allTenants: false,
-            async (connection, ct) =>
+            () =>
             {
-                var command = new NpgsqlCommand(Q($"SELECT {CounterColumns} FROM {{S}}.counters WHERE tenant_id = $1 AND contribution_id = $2"), connection);
-                await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(Text(tenant.Value));
-                command.Parameters.Add(Text(id.Value));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                return await reader.ReadAsync(ct).ConfigureAwait(false)
-                    ? MapCounters(reader)
-                    : throw new EntityNotFoundException(nameof(Contribution), id.Value ?? "(default)", "id");
+                var query = new NpgsqlBatchCommand(Q($"SELECT {CounterColumns} FROM {{S}}.counters WHERE tenant_id = $1 AND contribution_id = $2"));
+                query.Parameters.Add(Text(tenant.Value));
+                query.Parameters.Add(Text(id.Value));
+                return query;
             },
+            async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? MapCounters(reader)
+                : throw new EntityNotFoundException(nameof(Contribution), id.Value ?? "(default)", "id"),
             cancellationToken);
     }
 
@@ -365,21 +361,22 @@ internal sealed partial class PostgreSqlSocialLearningStore
         return await ReadAsync(
             tenant?.Value,
             allTenants: tenant is null,
-            async (connection, ct) =>
+            () =>
             {
-                var command = new NpgsqlCommand(Q(sql), connection);
-                await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(Big(afterPosition));
-                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+                var query = new NpgsqlBatchCommand(Q(sql));
+                query.Parameters.Add(Big(afterPosition));
+                query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
                 if (tenant is not null)
                 {
-                    command.Parameters.Add(Text(tenant.Value.Value));
+                    query.Parameters.Add(Text(tenant.Value.Value));
                 }
 
+                return query;
+            },
+            async (reader, ct) =>
+            {
                 var changes = new List<Change>(Math.Min(maxCount, 256));
                 long head = 0;
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
@@ -448,7 +445,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
         insert.Parameters.Add(Text((c.UpdatedBy ?? c.Author).Value));
         insert.Parameters.Add(Big(Ticks(editedAt)));
         insert.Parameters.Add(Small(OffsetMinutes(editedAt)));
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await w.NonQueryAsync(insert, cancellationToken).ConfigureAwait(false);
     }
 
     private static string CounterColumn(InteractionKind kind) => kind switch

@@ -41,7 +41,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     insert.Parameters.Add(Big(Ticks(learner.CreatedAt)));
                     insert.Parameters.Add(Small(OffsetMinutes(learner.CreatedAt)));
                     insert.Parameters.Add(Text(idempotencyKey));
-                    if ((long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+                    if ((long)(await w.ScalarAsync(insert, ct).ConfigureAwait(false))! == 0)
                     {
                         throw new DuplicateEntityException(nameof(Learner), learner.Id.Value);
                     }
@@ -74,7 +74,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 update.Parameters.Add(Text(learner.Team));
                 update.Parameters.Add(TextArray(learner.Roles));
                 update.Parameters.Add(Big(expectedVersion));
-                var (version, createdAt) = await ReadVersionAndTimeAsync(update, ct).ConfigureAwait(false);
+                var (version, createdAt) = await ReadVersionAndTimeAsync(w, update, ct).ConfigureAwait(false);
                 if (version == 0)
                 {
                     await ThrowMissingOrConflictAsync(w, "learners", nameof(Learner), learner.Id.Value, "learner.Id", expectedVersion, ct).ConfigureAwait(false);
@@ -140,7 +140,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     insert.Parameters.Add(Big(Ticks(skill.CreatedAt)));
                     insert.Parameters.Add(Small(OffsetMinutes(skill.CreatedAt)));
                     insert.Parameters.Add(Text(idempotencyKey));
-                    if ((long)(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+                    if ((long)(await w.ScalarAsync(insert, ct).ConfigureAwait(false))! == 0)
                     {
                         throw new DuplicateEntityException(nameof(Skill), skill.Id.Value);
                     }
@@ -173,7 +173,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 update.Parameters.Add(TextArray(skill.Aliases));
                 update.Parameters.Add(Text(skill.Description));
                 update.Parameters.Add(Big(expectedVersion));
-                var (version, createdAt) = await ReadVersionAndTimeAsync(update, ct).ConfigureAwait(false);
+                var (version, createdAt) = await ReadVersionAndTimeAsync(w, update, ct).ConfigureAwait(false);
                 if (version == 0)
                 {
                     await ThrowMissingOrConflictAsync(w, "skills", nameof(Skill), skill.Id.Value, "skill.Id", expectedVersion, ct).ConfigureAwait(false);
@@ -227,7 +227,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     insert.Parameters.Add(Text(edge.To.Value));
                     insert.Parameters.Add(Small((int)edge.Kind));
                     insert.Parameters.Add(Float(edge.Weight));
-                    if (await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    if (await w.NonQueryAsync(insert, ct).ConfigureAwait(false) == 0)
                     {
                         return false;
                     }
@@ -254,7 +254,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     delete.Parameters.Add(Text(from.Value));
                     delete.Parameters.Add(Text(to.Value));
                     delete.Parameters.Add(Small((int)kind));
-                    if (await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+                    if (await w.NonQueryAsync(delete, ct).ConfigureAwait(false) == 0)
                     {
                         return false;
                     }
@@ -326,7 +326,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     insert.Parameters.Add(Text(evidence.GivenBy?.Value));
                     insert.Parameters.Add(Big(Ticks(evidence.ObservedAt)));
                     insert.Parameters.Add(Small(OffsetMinutes(evidence.ObservedAt)));
-                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await w.NonQueryAsync(insert, ct).ConfigureAwait(false);
                 }
 
                 await w.AppendChangeAsync(ChangeKind.EvidenceAppended, evidence.Skill.Value, 0, evidence.ObservedAt, evidence.Learner, null, ct).ConfigureAwait(false);
@@ -390,19 +390,17 @@ internal sealed partial class PostgreSqlSocialLearningStore
         claim.Parameters.Add(Text(w.Tenant.Value));
         claim.Parameters.Add(Text(scope));
         claim.Parameters.Add(Text(key));
-        return await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await w.NonQueryAsync(claim, cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private async Task<T> ReplayAsync<T>(WriteScope w, string scope, string key, string table, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
     {
-        var replay = new NpgsqlCommand(
-            $"SELECT r.* FROM {_schema}.idempotency i CROSS JOIN LATERAL jsonb_populate_record(NULL::{_schema}.{table}, i.payload) r WHERE i.tenant_id = $1 AND i.scope = $2 AND i.key = $3",
-            w.Connection);
+        var replay = w.RawCommand($"SELECT r.* FROM {_schema}.idempotency i CROSS JOIN LATERAL jsonb_populate_record(NULL::{_schema}.{table}, i.payload) r WHERE i.tenant_id = $1 AND i.scope = $2 AND i.key = $3");
         await using var replayScope = replay.ConfigureAwait(false);
         replay.Parameters.Add(Text(w.Tenant.Value));
         replay.Parameters.Add(Text(scope));
         replay.Parameters.Add(Text(key));
-        var reader = await replay.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await w.ReaderAsync(replay, cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -414,11 +412,11 @@ internal sealed partial class PostgreSqlSocialLearningStore
 
     private async Task RequireAsync(WriteScope w, string table, string entityType, string id, string field, CancellationToken cancellationToken)
     {
-        var exists = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {_schema}.{table} WHERE tenant_id = $1 AND id = $2)", w.Connection);
+        var exists = w.RawCommand($"SELECT EXISTS (SELECT 1 FROM {_schema}.{table} WHERE tenant_id = $1 AND id = $2)");
         await using var existsScope = exists.ConfigureAwait(false);
         exists.Parameters.Add(Text(w.Tenant.Value));
         exists.Parameters.Add(Text(id));
-        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        if (!(bool)(await w.ScalarAsync(exists, cancellationToken).ConfigureAwait(false))!)
         {
             throw new EntityNotFoundException(entityType, id, field);
         }
@@ -426,11 +424,11 @@ internal sealed partial class PostgreSqlSocialLearningStore
 
     private async Task ThrowMissingOrConflictAsync(WriteScope w, string table, string entityType, string id, string field, long expectedVersion, CancellationToken cancellationToken)
     {
-        var current = new NpgsqlCommand($"SELECT version FROM {_schema}.{table} WHERE tenant_id = $1 AND id = $2", w.Connection);
+        var current = w.RawCommand($"SELECT version FROM {_schema}.{table} WHERE tenant_id = $1 AND id = $2");
         await using var currentScope = current.ConfigureAwait(false);
         current.Parameters.Add(Text(w.Tenant.Value));
         current.Parameters.Add(Text(id));
-        var version = await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var version = await w.ScalarAsync(current, cancellationToken).ConfigureAwait(false);
         if (version is not long actual)
         {
             throw new EntityNotFoundException(entityType, id, field);
@@ -439,9 +437,9 @@ internal sealed partial class PostgreSqlSocialLearningStore
         throw new VersionConflictException(entityType, id, expectedVersion, actual);
     }
 
-    private static async Task<(long Version, DateTimeOffset CreatedAt)> ReadVersionAndTimeAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<(long Version, DateTimeOffset CreatedAt)> ReadVersionAndTimeAsync(WriteScope w, NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await w.ReaderAsync(command, cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? (reader.GetInt64(0), Time(reader.GetInt64(1), reader.GetInt16(2)))
@@ -453,16 +451,14 @@ internal sealed partial class PostgreSqlSocialLearningStore
         ReadAsync<T?>(
             tenant.Value,
             allTenants: false,
-            async (connection, ct) =>
+            () =>
             {
-                var command = new NpgsqlCommand(Q(sql), connection);
-                await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(Text(tenant.Value));
-                command.Parameters.Add(Text(id));
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                return await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : null;
+                var query = new NpgsqlBatchCommand(Q(sql));
+                query.Parameters.Add(Text(tenant.Value));
+                query.Parameters.Add(Text(id));
+                return query;
             },
+            async (reader, ct) => await reader.ReadAsync(ct).ConfigureAwait(false) ? map(reader) : null,
             cancellationToken);
 
     private static void BindTenantAndKey(NpgsqlParameterCollection parameters, TenantId tenant, string? afterId)

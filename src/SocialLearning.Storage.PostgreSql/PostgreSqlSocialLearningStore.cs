@@ -157,16 +157,20 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                 var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using var connectionScope = connection.ConfigureAwait(false);
                 processId = connection.ProcessID;
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                await using var transactionScope = transaction.ConfigureAwait(false);
-                await SetTenantAsync(connection, tenant.Value, allTenants: false, cancellationToken).ConfigureAwait(false);
                 var scope = new WriteScope(this, connection, tenant, token);
-                result = await body(scope, cancellationToken).ConfigureAwait(false);
-                if (scope.Appended)
+                try
                 {
-                    commitSent = true;
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    RequestNumbering();
+                    result = await body(scope, cancellationToken).ConfigureAwait(false);
+                    if (scope.Appended)
+                    {
+                        commitSent = true;
+                        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        RequestNumbering();
+                    }
+                }
+                finally
+                {
+                    await scope.EndAsync().ConfigureAwait(false);
                 }
 
                 return result;
@@ -249,23 +253,90 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a read in a transaction with the tenant set (or the all-tenants feed flag), retrying transient failures.</summary>
-    internal async Task<T> ReadAsync<T>(string? tenant, bool allTenants, Func<NpgsqlConnection, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one query in a transaction with the tenant set (or the all-tenants feed flag), in a single round trip:
+    /// BEGIN, SET LOCAL, the query and COMMIT go out as one batch. Retries transient failures.
+    /// </summary>
+    internal async Task<T> ReadAsync<T>(string? tenant, bool allTenants, Func<NpgsqlBatchCommand> query, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await RetryAsync(
-            async ct =>
+        return await RetryAsync(ct => ReadOnceAsync(tenant, allTenants, query, read, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ReadOnceAsync<T>(string? tenant, bool allTenants, Func<NpgsqlBatchCommand> query, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var batch = new NpgsqlBatch(connection);
+        await using var batchScope = batch.ConfigureAwait(false);
+        await AddBeginAsync(connection, batch, tenant, allTenants, cancellationToken).ConfigureAwait(false);
+        batch.BatchCommands.Add(query());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        try
+        {
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            return await read(reader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (connection.FullState == ConnectionState.Open)
+        {
+            await TryRollbackAsync(connection).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds BEGIN and the transaction-local tenant settings to <paramref name="batch"/>. The tenant goes in as a
+    /// dollar-quoted literal (no escapes apply inside one) when it holds no '$'; otherwise the transaction is begun and
+    /// the tenant set with a bound parameter in a round trip of its own.
+    /// </summary>
+    internal static async Task AddBeginAsync(NpgsqlConnection connection, NpgsqlBatch batch, string? tenant, bool allTenants, CancellationToken cancellationToken)
+    {
+        if (tenant is null || !tenant.Contains('$', StringComparison.Ordinal))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            if (tenant is not null)
             {
-                var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                await using var connectionScope = connection.ConfigureAwait(false);
-                var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
-                await using var transactionScope = transaction.ConfigureAwait(false);
-                await SetTenantAsync(connection, tenant, allTenants, ct).ConfigureAwait(false);
-                var result = await body(connection, ct).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return result;
-            },
-            cancellationToken).ConfigureAwait(false);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL sociallearning.tenant = $sl$" + tenant + "$sl$"));
+            }
+        }
+        else
+        {
+            var begin = new NpgsqlCommand("BEGIN", connection);
+            await using (begin.ConfigureAwait(false))
+            {
+                await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var set = new NpgsqlCommand("SELECT set_config('sociallearning.tenant', $1, true)", connection);
+            await using (set.ConfigureAwait(false))
+            {
+                set.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (allTenants)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL sociallearning.feed = 'all-tenants'"));
+        }
+    }
+
+    internal static async Task TryRollbackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await using var rollbackScope = rollback.ConfigureAwait(false);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection is discarded by the pool anyway.
+        }
+        catch (InvalidOperationException)
+        {
+        }
     }
 
     private async Task RetryAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken) =>
@@ -303,22 +374,22 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         {
             try
             {
-                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var connectionScope = connection.ConfigureAwait(false);
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transactionScope = transaction.ConfigureAwait(false);
-                await SetTenantAsync(connection, tenant.Value, allTenants: false, cancellationToken).ConfigureAwait(false);
-                var command = new NpgsqlCommand(
-                    Q("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND pid <> pg_backend_pid()), EXISTS (SELECT 1 FROM {S}.changes WHERE write_token = $2)"),
-                    connection);
-                await using var commandScope = command.ConfigureAwait(false);
-                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = processId });
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var backendGone = reader.GetBoolean(0);
-                var committed = reader.GetBoolean(1);
+                var (backendGone, committed) = await ReadOnceAsync(
+                    tenant.Value,
+                    allTenants: false,
+                    () =>
+                    {
+                        var query = new NpgsqlBatchCommand(Q("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND pid <> pg_backend_pid()), EXISTS (SELECT 1 FROM {S}.changes WHERE write_token = $2)"));
+                        query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = processId });
+                        query.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
+                        return query;
+                    },
+                    async (reader, ct) =>
+                    {
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        return (reader.GetBoolean(0), reader.GetBoolean(1));
+                    },
+                    cancellationToken).ConfigureAwait(false);
                 if (committed || backendGone)
                 {
                     return committed;
@@ -335,19 +406,6 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         throw new SocialLearningStorageException(
             "The connection was lost while a write was committing and the store could not find out whether it committed. Retry it with the same idempotency key.",
             failure);
-    }
-
-    private static async Task SetTenantAsync(NpgsqlConnection connection, string? tenant, bool allTenants, CancellationToken cancellationToken)
-    {
-        // is_local = true: the setting ends with the transaction, so a pooled connection never carries a tenant over.
-        var command = new NpgsqlCommand(
-            allTenants
-                ? "SELECT set_config('sociallearning.tenant', $1, true), set_config('sociallearning.feed', 'all-tenants', true)"
-                : "SELECT set_config('sociallearning.tenant', $1, true)",
-            connection);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant ?? string.Empty });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task DelayAsync(int attempt, CancellationToken cancellationToken)
@@ -404,7 +462,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         string nextSql,
         Action<NpgsqlParameterCollection, TRow?> bind,
         Func<NpgsqlDataReader, TRow> map,
-        Func<NpgsqlConnection, CancellationToken, Task>? onEmptyFirstPage,
+        Action? onEmptyFirstPage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
         where TRow : class
     {
@@ -414,30 +472,29 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             var page = await ReadAsync(
                 tenant,
                 allTenants: false,
-                async (connection, ct) =>
+                () =>
                 {
-                    var command = new NpgsqlCommand(Q(last is null ? firstSql : nextSql), connection);
-                    await using var commandScope = command.ConfigureAwait(false);
-                    bind(command.Parameters, last);
-                    command.Parameters.Insert(1, new NpgsqlParameter<int> { TypedValue = PageSize }); // always $2
+                    var query = new NpgsqlBatchCommand(Q(last is null ? firstSql : nextSql));
+                    bind(query.Parameters, last);
+                    query.Parameters.Insert(1, new NpgsqlParameter<int> { TypedValue = PageSize }); // always $2
+                    return query;
+                },
+                async (reader, ct) =>
+                {
                     var rows = new List<TRow>();
-                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            rows.Add(map(reader));
-                        }
-                    }
-
-                    if (rows.Count == 0 && last is null && onEmptyFirstPage is not null)
-                    {
-                        await onEmptyFirstPage(connection, ct).ConfigureAwait(false);
+                        rows.Add(map(reader));
                     }
 
                     return rows;
                 },
                 cancellationToken).ConfigureAwait(false);
+
+            if (page.Count == 0 && last is null)
+            {
+                onEmptyFirstPage?.Invoke();
+            }
 
             foreach (var row in page)
             {
@@ -477,20 +534,59 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
     internal static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    /// <summary>State of one write transaction.</summary>
+    /// <summary>
+    /// One write transaction. Its first statement goes out in one batch with BEGIN and SET LOCAL of the tenant; the
+    /// change row goes out in one batch with COMMIT. So a typical write costs two or three round trips.
+    /// </summary>
     internal sealed class WriteScope(PostgreSqlSocialLearningStore store, NpgsqlConnection connection, TenantId tenant, Guid token)
     {
+        private readonly List<NpgsqlBatch> _batches = [];
+        private NpgsqlBatchCommand? _append;
+        private bool _begun;
+        private bool _finished;
+
         public NpgsqlConnection Connection { get; } = connection;
 
         public TenantId Tenant { get; } = tenant;
 
-        public bool Appended { get; private set; }
+        public bool Appended => _append is not null;
 
+        /// <summary>A command for a SQL literal with <c>{S}</c> for the schema (cached by reference).</summary>
         public NpgsqlCommand Command(string sql) => new(store.Q(sql), Connection);
 
+        /// <summary>A command for SQL built at run time (not cached).</summary>
+        public NpgsqlCommand RawCommand(string sql) => new(sql, Connection);
+
+        public async Task<int> NonQueryAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+        {
+            var batch = await BeginWithAsync(command, cancellationToken).ConfigureAwait(false);
+            if (batch is null)
+            {
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return batch.BatchCommands[^1].RecordsAffected;
+        }
+
+        public async Task<object?> ScalarAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+        {
+            var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            return reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetValue(0) : null;
+        }
+
+        public async Task<NpgsqlDataReader> ReaderAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+        {
+            var batch = await BeginWithAsync(command, cancellationToken).ConfigureAwait(false);
+            return batch is null
+                ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
+                : await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>
-        /// Appends the change, without a position, as the last statement before commit; its seq is taken here, after
-        /// every lock the write needed. assign_positions() numbers it once committed (see the schema script).
+        /// Records the change; it is inserted (without a position) as the last statement, together with COMMIT. Its seq
+        /// is taken there, after every lock the write needed. assign_positions() numbers it once committed.
         /// </summary>
         public async Task AppendChangeAsync(ChangeKind kind, string entityId, long version, DateTimeOffset occurredAt, LearnerId? learner, InteractionKind? interactionKind, CancellationToken cancellationToken)
         {
@@ -499,23 +595,78 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                 await before(true, cancellationToken).ConfigureAwait(false);
             }
 
-            var command = new NpgsqlCommand(store.AppendChangeSql, Connection);
-            await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(Text(Tenant.Value));
-            command.Parameters.Add(Small((int)kind));
-            command.Parameters.Add(Text(entityId));
-            command.Parameters.Add(Big(version));
-            command.Parameters.Add(Text(learner?.Value));
-            command.Parameters.Add(SmallOrNull((int?)interactionKind));
-            command.Parameters.Add(Big(Ticks(occurredAt)));
-            command.Parameters.Add(Small(OffsetMinutes(occurredAt)));
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            Appended = true;
+            var append = new NpgsqlBatchCommand(store.AppendChangeSql);
+            append.Parameters.Add(Text(Tenant.Value));
+            append.Parameters.Add(Small((int)kind));
+            append.Parameters.Add(Text(entityId));
+            append.Parameters.Add(Big(version));
+            append.Parameters.Add(Text(learner?.Value));
+            append.Parameters.Add(SmallOrNull((int?)interactionKind));
+            append.Parameters.Add(Big(Ticks(occurredAt)));
+            append.Parameters.Add(Small(OffsetMinutes(occurredAt)));
+            append.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
+            _append = append;
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            if (_append is null || !_begun)
+            {
+                throw new InvalidOperationException("A write must run a statement and append its change before it commits.");
+            }
+
+            var batch = new NpgsqlBatch(Connection);
+            _batches.Add(batch);
+            batch.BatchCommands.Add(_append);
             if (store.WriteHookForTests is { } after)
             {
+                // Tests widen the window between taking the change's seq and committing.
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await after(false, cancellationToken).ConfigureAwait(false);
+                batch = new NpgsqlBatch(Connection);
+                _batches.Add(batch);
             }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _finished = true;
+        }
+
+        /// <summary>Rolls back what was begun and not committed (a failed write, or one that had nothing to write).</summary>
+        public async Task EndAsync()
+        {
+            foreach (var batch in _batches)
+            {
+                await batch.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_begun && !_finished && Connection.FullState == ConnectionState.Open)
+            {
+                await TryRollbackAsync(Connection).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<NpgsqlBatch?> BeginWithAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+        {
+            if (_begun)
+            {
+                return null;
+            }
+
+            _begun = true;
+            var batch = new NpgsqlBatch(Connection);
+            _batches.Add(batch);
+            await AddBeginAsync(Connection, batch, Tenant.Value, allTenants: false, cancellationToken).ConfigureAwait(false);
+            var statement = new NpgsqlBatchCommand(command.CommandText);
+            var parameters = command.Parameters.ToArray();
+            command.Parameters.Clear();
+            foreach (var parameter in parameters)
+            {
+                statement.Parameters.Add(parameter);
+            }
+
+            batch.BatchCommands.Add(statement);
+            return batch;
         }
     }
 }

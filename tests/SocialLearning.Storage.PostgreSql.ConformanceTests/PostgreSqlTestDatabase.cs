@@ -29,14 +29,21 @@ public static class PostgreSqlTestDatabase
         }
     }
 
+    /// <summary>
+    /// Appended to the connection string by tests that check ordering or semantics rather than durability: commits
+    /// become visible in the same order without waiting for the WAL flush, which makes those tests several times faster
+    /// on slow disks. The conformance suite, the fault test and the multi-instance tests run with the server's defaults.
+    /// </summary>
+    public const string AsynchronousCommit = ";Options=-c synchronous_commit=off";
+
     /// <summary>A fresh schema name, so each store under test has its own tables and its own change feed.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
 
     /// <summary>Builds an app instance (its own service provider, data source and pool) on <paramref name="schema"/>.</summary>
-    public static ServiceProvider CreateInstance(string schema, Action<PostgreSqlStorageOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static ServiceProvider CreateInstance(string schema, Action<PostgreSqlStorageOptions>? configure = null, Action<IServiceCollection>? services = null, string connectionStringSuffix = "")
     {
         var collection = new ServiceCollection();
-        collection.AddSocialLearning().UsePostgreSqlStorage(ConnectionString, o =>
+        collection.AddSocialLearning().UsePostgreSqlStorage(ConnectionString + connectionStringSuffix, o =>
         {
             o.Schema = schema;
             configure?.Invoke(o);
@@ -61,7 +68,7 @@ public sealed class FreshSchemaStoreFactory : IAsyncDisposable
     public ISocialLearningStore Create()
     {
         var schema = PostgreSqlTestDatabase.NewSchema();
-        var provider = PostgreSqlTestDatabase.CreateInstance(schema);
+        var provider = PostgreSqlTestDatabase.CreateInstance(schema, connectionStringSuffix: PostgreSqlTestDatabase.AsynchronousCommit);
         _created.Add((provider, schema));
         return provider.GetRequiredService<ISocialLearningStore>();
     }

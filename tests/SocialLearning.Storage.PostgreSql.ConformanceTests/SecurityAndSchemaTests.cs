@@ -146,6 +146,19 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tenant_ids_with_quote_and_dollar_characters_are_set_safely()
+    {
+        var store = NewStore();
+        var odd = new TenantId("o'brien$sl$;DROP");
+        var plain = new TenantId("plain");
+        await store.CreateLearnerAsync(new Learner { Tenant = odd, Id = new LearnerId("ann"), DisplayName = "Ann" });
+        await store.CreateLearnerAsync(new Learner { Tenant = plain, Id = new LearnerId("bob"), DisplayName = "Bob" });
+        Assert.Equal("ann", Assert.Single(await store.ListLearnersAsync(odd).ToListAsync()).Id.Value);
+        Assert.Null(await store.GetLearnerAsync(odd, new LearnerId("bob")));
+        Assert.Equal(odd, Assert.Single((await store.ReadChangesAsync(0, 100, odd)).Changes).Tenant);
+    }
+
+    [Fact]
     public void Invalid_options_are_rejected_naming_the_option()
     {
         var services = new ServiceCollection();
