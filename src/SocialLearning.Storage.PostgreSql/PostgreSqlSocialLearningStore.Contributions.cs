@@ -165,53 +165,90 @@ internal sealed partial class PostgreSqlSocialLearningStore
     {
         StoreArguments.Interaction(interaction);
         StoreArguments.IdempotencyKey(idempotencyKey);
-        return WriteAsync(
-            interaction.Tenant,
+        return WriteAsync(interaction.Tenant, (w, ct) => AppendInteractionCoreAsync(w, interaction, idempotencyKey, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends interactions of one tenant in a single transaction (one commit for the batch), with the same rules as
+    /// <see cref="AppendInteractionAsync"/>. For bulk imports and the storage benchmarks' batch path.
+    /// </summary>
+    internal Task<IReadOnlyList<InteractionResult>> AppendInteractionsAsync(IReadOnlyList<Interaction> interactions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(interactions);
+        if (interactions.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<InteractionResult>>([]);
+        }
+
+        foreach (var interaction in interactions)
+        {
+            StoreArguments.Interaction(interaction);
+            if (interaction.Tenant != interactions[0].Tenant)
+            {
+                throw new ArgumentException("A batch of interactions must belong to one tenant.", nameof(interactions));
+            }
+        }
+
+        return WriteAsync<IReadOnlyList<InteractionResult>>(
+            interactions[0].Tenant,
             async (w, ct) =>
             {
-                // Lock the item's counters row first: interactions with one item are serialized, so the slot check and
-                // the counter deltas below are exact; the slot's unique key still guards against any other writer.
-                ContributionCounters? counters = null;
-                var learnerExists = false;
-                var lockCounters = w.Command($$"""
+                var results = new InteractionResult[interactions.Count];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = await AppendInteractionCoreAsync(w, interactions[i], null, ct).ConfigureAwait(false);
+                }
+
+                return results;
+            },
+            cancellationToken);
+    }
+
+    private async Task<InteractionResult> AppendInteractionCoreAsync(WriteScope w, Interaction interaction, string? idempotencyKey, CancellationToken ct)
+    {
+        // Lock the item's counters row first: interactions with one item are serialized, so the slot check and
+        // the counter deltas below are exact; the slot's unique key still guards against any other writer.
+        ContributionCounters? counters = null;
+        var learnerExists = false;
+        var lockCounters = w.Command($$"""
                     SELECT {{CounterColumns}}, EXISTS (SELECT 1 FROM {S}.learners WHERE tenant_id = $1 AND id = $3)
                     FROM {S}.counters WHERE tenant_id = $1 AND contribution_id = $2 FOR UPDATE
                     """);
-                await using (lockCounters.ConfigureAwait(false))
-                {
-                    lockCounters.Parameters.Add(Text(interaction.Tenant.Value));
-                    lockCounters.Parameters.Add(Text(interaction.ContributionId.Value));
-                    lockCounters.Parameters.Add(Text(interaction.Learner.Value));
-                    var reader = await w.ReaderAsync(lockCounters, ct).ConfigureAwait(false);
-                    await using var readerScope = reader.ConfigureAwait(false);
-                    if (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        counters = MapCounters(reader);
-                        learnerExists = reader.GetBoolean(9);
-                    }
-                }
+        await using (lockCounters.ConfigureAwait(false))
+        {
+            lockCounters.Parameters.Add(Text(interaction.Tenant.Value));
+            lockCounters.Parameters.Add(Text(interaction.ContributionId.Value));
+            lockCounters.Parameters.Add(Text(interaction.Learner.Value));
+            var reader = await w.ReaderAsync(lockCounters, ct).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            if (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                counters = MapCounters(reader);
+                learnerExists = reader.GetBoolean(9);
+            }
+        }
 
-                if (counters is null)
-                {
-                    throw new EntityNotFoundException(nameof(Contribution), interaction.ContributionId.Value, "interaction.ContributionId");
-                }
+        if (counters is null)
+        {
+            throw new EntityNotFoundException(nameof(Contribution), interaction.ContributionId.Value, "interaction.ContributionId");
+        }
 
-                if (!learnerExists)
-                {
-                    throw new EntityNotFoundException(nameof(Learner), interaction.Learner.Value, "interaction.Learner");
-                }
+        if (!learnerExists)
+        {
+            throw new EntityNotFoundException(nameof(Learner), interaction.Learner.Value, "interaction.Learner");
+        }
 
-                if (await ClaimKeyAsync(w, "interaction", idempotencyKey, ct).ConfigureAwait(false) is false)
-                {
-                    return new InteractionResult { Outcome = InteractionOutcome.AlreadyRecorded, Counters = counters };
-                }
+        if (await ClaimKeyAsync(w, "interaction", idempotencyKey, ct).ConfigureAwait(false) is false)
+        {
+            return new InteractionResult { Outcome = InteractionOutcome.AlreadyRecorded, Counters = counters };
+        }
 
-                var outcome = InteractionOutcome.Recorded;
-                InteractionKind? previous = null;
-                var slot = InteractionRules.UniqueSlot(interaction.Kind);
-                if (slot is not null)
-                {
-                    var upsert = w.Command("""
+        var outcome = InteractionOutcome.Recorded;
+        InteractionKind? previous = null;
+        var slot = InteractionRules.UniqueSlot(interaction.Kind);
+        if (slot is not null)
+        {
+            var upsert = w.Command("""
                         WITH old AS (
                             SELECT kind FROM {S}.interaction_slots
                             WHERE tenant_id = $1 AND contribution_id = $2 AND learner_id = $3 AND slot = $4 FOR UPDATE),
@@ -222,54 +259,52 @@ internal sealed partial class PostgreSqlSocialLearningStore
                             RETURNING 1)
                         SELECT (SELECT kind FROM old), (SELECT count(*) FROM up)
                         """);
-                    await using var upsertScope = upsert.ConfigureAwait(false);
-                    upsert.Parameters.Add(Text(interaction.Tenant.Value));
-                    upsert.Parameters.Add(Text(interaction.ContributionId.Value));
-                    upsert.Parameters.Add(Text(interaction.Learner.Value));
-                    upsert.Parameters.Add(Text(slot));
-                    upsert.Parameters.Add(Small((int)interaction.Kind));
-                    var reader = await w.ReaderAsync(upsert, ct).ConfigureAwait(false);
-                    await using var readerScope = reader.ConfigureAwait(false);
-                    await reader.ReadAsync(ct).ConfigureAwait(false);
-                    previous = reader.IsDBNull(0) ? null : (InteractionKind)reader.GetInt16(0);
-                    if (previous == interaction.Kind)
-                    {
-                        // Same fact again: nothing is written and the idempotency claim rolls back with the transaction.
-                        return new InteractionResult { Outcome = InteractionOutcome.AlreadyRecorded, Counters = counters };
-                    }
+            await using var upsertScope = upsert.ConfigureAwait(false);
+            upsert.Parameters.Add(Text(interaction.Tenant.Value));
+            upsert.Parameters.Add(Text(interaction.ContributionId.Value));
+            upsert.Parameters.Add(Text(interaction.Learner.Value));
+            upsert.Parameters.Add(Text(slot));
+            upsert.Parameters.Add(Small((int)interaction.Kind));
+            var reader = await w.ReaderAsync(upsert, ct).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            previous = reader.IsDBNull(0) ? null : (InteractionKind)reader.GetInt16(0);
+            if (previous == interaction.Kind)
+            {
+                // Same fact again: nothing is written and the idempotency claim rolls back with the transaction.
+                return new InteractionResult { Outcome = InteractionOutcome.AlreadyRecorded, Counters = counters };
+            }
 
-                    if (previous is not null)
-                    {
-                        counters = counters.Add(previous.Value, -1);
-                        outcome = InteractionOutcome.Replaced;
-                    }
-                }
+            if (previous is not null)
+            {
+                counters = counters.Add(previous.Value, -1);
+                outcome = InteractionOutcome.Replaced;
+            }
+        }
 
-                counters = counters.Add(interaction.Kind, 1);
-                var decrement = previous is null ? string.Empty : $", {CounterColumn(previous.Value)} = {CounterColumn(previous.Value)} - 1";
-                var write = w.RawCommand($"""
+        counters = counters.Add(interaction.Kind, 1);
+        var decrement = previous is null ? string.Empty : $", {CounterColumn(previous.Value)} = {CounterColumn(previous.Value)} - 1";
+        var write = w.RawCommand($"""
                     WITH i AS (
                         INSERT INTO {_schema}.interactions (tenant_id, contribution_id, learner_id, kind, occurred_ticks, occurred_offset, note)
                         VALUES ($1, $2, $3, $4, $5, $6, $7))
                     UPDATE {_schema}.counters SET {CounterColumn(interaction.Kind)} = {CounterColumn(interaction.Kind)} + 1{decrement}
                     WHERE tenant_id = $1 AND contribution_id = $2
                     """);
-                await using (write.ConfigureAwait(false))
-                {
-                    write.Parameters.Add(Text(interaction.Tenant.Value));
-                    write.Parameters.Add(Text(interaction.ContributionId.Value));
-                    write.Parameters.Add(Text(interaction.Learner.Value));
-                    write.Parameters.Add(Small((int)interaction.Kind));
-                    write.Parameters.Add(Big(Ticks(interaction.OccurredAt)));
-                    write.Parameters.Add(Small(OffsetMinutes(interaction.OccurredAt)));
-                    write.Parameters.Add(Text(interaction.Note));
-                    await w.NonQueryAsync(write, ct).ConfigureAwait(false);
-                }
+        await using (write.ConfigureAwait(false))
+        {
+            write.Parameters.Add(Text(interaction.Tenant.Value));
+            write.Parameters.Add(Text(interaction.ContributionId.Value));
+            write.Parameters.Add(Text(interaction.Learner.Value));
+            write.Parameters.Add(Small((int)interaction.Kind));
+            write.Parameters.Add(Big(Ticks(interaction.OccurredAt)));
+            write.Parameters.Add(Small(OffsetMinutes(interaction.OccurredAt)));
+            write.Parameters.Add(Text(interaction.Note));
+            await w.NonQueryAsync(write, ct).ConfigureAwait(false);
+        }
 
-                await w.AppendChangeAsync(ChangeKind.InteractionRecorded, interaction.ContributionId.Value, 0, interaction.OccurredAt, interaction.Learner, interaction.Kind, ct).ConfigureAwait(false);
-                return new InteractionResult { Outcome = outcome, Counters = counters };
-            },
-            cancellationToken);
+        await w.AppendChangeAsync(ChangeKind.InteractionRecorded, interaction.ContributionId.Value, 0, interaction.OccurredAt, interaction.Learner, interaction.Kind, ct).ConfigureAwait(false);
+        return new InteractionResult { Outcome = outcome, Counters = counters };
     }
 
     /// <inheritdoc />

@@ -541,7 +541,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
     internal sealed class WriteScope(PostgreSqlSocialLearningStore store, NpgsqlConnection connection, TenantId tenant, Guid token)
     {
         private readonly List<NpgsqlBatch> _batches = [];
-        private NpgsqlBatchCommand? _append;
+        private readonly List<NpgsqlBatchCommand> _appends = [];
         private bool _begun;
         private bool _finished;
 
@@ -549,7 +549,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
         public TenantId Tenant { get; } = tenant;
 
-        public bool Appended => _append is not null;
+        public bool Appended => _appends.Count > 0;
 
         /// <summary>A command for a SQL literal with <c>{S}</c> for the schema (cached by reference).</summary>
         public NpgsqlCommand Command(string sql) => new(store.Q(sql), Connection);
@@ -585,7 +585,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         }
 
         /// <summary>
-        /// Records the change; it is inserted (without a position) as the last statement, together with COMMIT. Its seq
+        /// Records the change; it is inserted (without a position) with the write's last round trip, together with COMMIT. Its seq
         /// is taken there, after every lock the write needed. assign_positions() numbers it once committed.
         /// </summary>
         public async Task AppendChangeAsync(ChangeKind kind, string entityId, long version, DateTimeOffset occurredAt, LearnerId? learner, InteractionKind? interactionKind, CancellationToken cancellationToken)
@@ -605,19 +605,23 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             append.Parameters.Add(Big(Ticks(occurredAt)));
             append.Parameters.Add(Small(OffsetMinutes(occurredAt)));
             append.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = token });
-            _append = append;
+            _appends.Add(append);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
-            if (_append is null || !_begun)
+            if (_appends.Count == 0 || !_begun)
             {
                 throw new InvalidOperationException("A write must run a statement and append its change before it commits.");
             }
 
             var batch = new NpgsqlBatch(Connection);
             _batches.Add(batch);
-            batch.BatchCommands.Add(_append);
+            foreach (var append in _appends)
+            {
+                batch.BatchCommands.Add(append);
+            }
+
             if (store.WriteHookForTests is { } after)
             {
                 // Tests widen the window between taking the change's seq and committing.
