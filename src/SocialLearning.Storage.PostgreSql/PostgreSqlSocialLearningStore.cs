@@ -185,6 +185,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
                 if (commitSent && await WasCommittedAsync(tenant, token, processId, ex, cancellationToken).ConfigureAwait(false))
                 {
+                    RequestNumbering();
                     return result;
                 }
 
