@@ -6,7 +6,12 @@ using Xunit.Abstractions;
 
 namespace SocialLearning.Storage.PostgreSql.ConformanceTests;
 
+/// <summary>Runs the fault tests alone: they terminate every backend of the role, which other tests' raw connections would feel.</summary>
+[CollectionDefinition(nameof(ServerFaults), DisableParallelization = true)]
+public sealed class ServerFaults;
+
 /// <summary>Server-side faults in the middle of a write load: every backend of the app role is terminated repeatedly.</summary>
+[Collection(nameof(ServerFaults))]
 public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _schema = PostgreSqlTestDatabase.NewSchema();

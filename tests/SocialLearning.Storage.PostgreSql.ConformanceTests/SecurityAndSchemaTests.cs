@@ -159,6 +159,24 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_interactions_commits_once_with_one_change_each()
+    {
+        var store = (PostgreSqlSocialLearningStore)NewStore();
+        var tenant = new TenantId("batch");
+        await store.CreateLearnerAsync(new Learner { Tenant = tenant, Id = new LearnerId("ann"), DisplayName = "Ann" });
+        await store.CreateContributionAsync(new Contribution { Tenant = tenant, Id = new ContributionId("tip"), Kind = ContributionKind.Tip, Author = new LearnerId("ann"), Title = "T", Body = "B" });
+        var before = await store.GetHeadPositionAsync();
+        var batch = new[] { InteractionKind.Helpful, InteractionKind.NotHelpful, InteractionKind.NotHelpful, InteractionKind.Viewed }
+            .Select(k => new Interaction { Tenant = tenant, ContributionId = new ContributionId("tip"), Learner = new LearnerId("ann"), Kind = k })
+            .ToList();
+        var results = await store.AppendInteractionsAsync(batch);
+        Assert.Equal([InteractionOutcome.Recorded, InteractionOutcome.Replaced, InteractionOutcome.AlreadyRecorded, InteractionOutcome.Recorded], results.Select(r => r.Outcome));
+        var counters = await store.GetCountersAsync(tenant, new ContributionId("tip"));
+        Assert.Equal((0, 1, 1), (counters.Helpful, counters.NotHelpful, counters.Views));
+        Assert.Equal(before + 3, await store.GetHeadPositionAsync());
+    }
+
+    [Fact]
     public void Invalid_options_are_rejected_naming_the_option()
     {
         var services = new ServiceCollection();

@@ -149,7 +149,8 @@ CREATE TABLE {S}.idempotency (
 -- become visible in increasing order and without holes: a reader that sees position N sees every position below
 -- N, so a follower that resumes from its last position misses nothing. Writers still commit concurrently (group
 -- commit); only the short numbering transaction is serialized, and one numbering covers every writer waiting.
--- write_token identifies the transaction that wrote the change, to settle commits whose outcome the client lost.
+-- write_token identifies the transaction that wrote the change (a batch writes several changes with one token),
+-- to settle commits whose outcome the client lost.
 CREATE TABLE {S}.changes (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     position bigint UNIQUE,
@@ -165,7 +166,7 @@ CREATE TABLE {S}.changes (
 );
 CREATE INDEX changes_by_tenant ON {S}.changes (tenant_id, position);
 CREATE INDEX changes_pending ON {S}.changes (seq) WHERE position IS NULL;
-CREATE UNIQUE INDEX changes_by_write_token ON {S}.changes (write_token);
+CREATE INDEX changes_by_write_token ON {S}.changes (write_token);
 
 CREATE FUNCTION {S}.assign_positions() RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
