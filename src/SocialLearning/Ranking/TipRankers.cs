@@ -1,0 +1,525 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace SocialLearning.Ranking;
+
+/// <summary>Weights of a linear tip score; rankers that expose them get MaxScore pruning.</summary>
+internal readonly record struct LinearTipWeights(
+    double Context,
+    double Skill,
+    double Text,
+    double Gap,
+    double Quality,
+    double Freshness,
+    double SeenPenalty,
+    double WilsonZ,
+    double FreshnessHalfLifeSeconds)
+{
+    public double PriorUpperBound => Math.Max(0, Quality) + Math.Max(0, Freshness);
+
+    public double Prior(int helpful, int notHelpful, int createdSeconds, double nowSeconds)
+    {
+        var prior = 0.0;
+        if (Quality != 0)
+        {
+            prior += Quality * Formulas.Wilson(helpful, helpful + notHelpful, WilsonZ);
+        }
+
+        if (Freshness != 0)
+        {
+            prior += Freshness * Formulas.Freshness(nowSeconds - createdSeconds, FreshnessHalfLifeSeconds);
+        }
+
+        return prior;
+    }
+
+    /// <summary>The prior with the quality taken from a precomputed Wilson column (same z).</summary>
+    public double Prior(float quality, int createdSeconds, double nowSeconds)
+    {
+        var prior = Quality * quality;
+        if (Freshness != 0)
+        {
+            var age = nowSeconds - createdSeconds;
+            prior += Freshness * (age <= 0 ? 1.0 : double.Exp2(-age / FreshnessHalfLifeSeconds));
+        }
+
+        return prior;
+    }
+
+    public double Score(float context, float skill, float text, float gap, double prior, bool seen)
+    {
+        var score = (Context * context) + (Skill * skill) + (Text * text) + (Gap * gap) + prior;
+        return seen ? score * SeenPenalty : score;
+    }
+}
+
+/// <summary>A tip ranker whose score is a weighted sum of the match scores and a per-item prior.</summary>
+internal interface ILinearTipRanker : ITipRanker
+{
+    LinearTipWeights Weights { get; }
+}
+
+/// <summary>Explanation sentences shared by the built-in tip rankers.</summary>
+internal static class TipExplain
+{
+    public static void Matches(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation, bool gaps)
+    {
+        var mask = context.MatchedClauses[candidate];
+        if (mask == 0)
+        {
+            return;
+        }
+
+        var clauses = context.Clauses;
+        List<string>? terms = null;
+        var termScore = 0.0;
+        for (var c = 0; c < clauses.Count; c++)
+        {
+            if ((mask & (1u << c)) == 0)
+            {
+                continue;
+            }
+
+            var clause = clauses[c];
+            switch (clause.Kind)
+            {
+                case TipClauseKind.ContextKey:
+                    explanation.Add(new ExplanationSignal { Signal = "context", Value = clause.Idf, Text = $"matches context {clause.Label}" });
+                    break;
+                case TipClauseKind.Skill:
+                    explanation.Add(new ExplanationSignal { Signal = "skill", Value = clause.Idf, Text = $"about skill {clause.Label}" });
+                    break;
+                case TipClauseKind.SkillGap when gaps:
+                    explanation.Add(new ExplanationSignal
+                    {
+                        Signal = "skill-gap",
+                        Value = clause.Weight,
+                        Text = $"covers your gap in skill {clause.Label}",
+                    });
+                    break;
+                case TipClauseKind.Term:
+                    (terms ??= []).Add(clause.Label);
+                    break;
+            }
+        }
+
+        if (terms is not null)
+        {
+            termScore = context.TextScores[candidate];
+            explanation.Add(new ExplanationSignal { Signal = "bm25", Value = termScore, Text = $"mentions {string.Join(", ", terms)}" });
+        }
+    }
+
+    public static void Helpful(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var doc = context.Candidates[candidate];
+        var helpful = context.Features.Helpful[doc];
+        if (helpful > 0)
+        {
+            explanation.Add(new ExplanationSignal
+            {
+                Signal = "helpful",
+                Value = helpful,
+                Text = helpful == 1 ? "helpful to 1 colleague" : $"helpful to {helpful.ToString(CultureInfo.InvariantCulture)} colleagues",
+            });
+        }
+    }
+
+    public static void Age(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation, string signal, double value)
+    {
+        var doc = context.Candidates[candidate];
+        var created = TipFeatureColumns.Epoch.AddSeconds(context.Features.CreatedAtSeconds[doc]);
+        var days = Math.Max(0, (context.Now - created).TotalDays);
+        var text = days < 1 ? "shared today" : $"shared {Math.Floor(days).ToString(CultureInfo.InvariantCulture)} days ago";
+        explanation.Add(new ExplanationSignal { Signal = signal, Value = value, Text = text });
+    }
+
+    public static void Seen(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation, double penalty)
+    {
+        if (context.Seen[candidate] != 0 && penalty < 1)
+        {
+            explanation.Add(new ExplanationSignal { Signal = "seen", Value = penalty, Text = "you have seen it before" });
+        }
+    }
+
+    public static double NowSeconds(TipRankingContext context) => (context.Now - TipFeatureColumns.Epoch).TotalSeconds;
+}
+
+/// <summary>Linear rankers: bm25, overlap, personal-fit and blend.</summary>
+internal abstract class LinearTipRanker : ILinearTipRanker
+{
+    public abstract LinearTipWeights Weights { get; }
+
+    protected abstract string Signal { get; }
+
+    public void Score(TipRankingContext context, Span<double> scores)
+    {
+        var w = Weights;
+        var now = TipExplain.NowSeconds(context);
+        var docs = context.Candidates;
+        var features = context.Features;
+        var helpful = features.Helpful;
+        var notHelpful = features.NotHelpful;
+        var created = features.CreatedAtSeconds;
+        var ctx = context.ContextScores;
+        var skill = context.SkillScores;
+        var text = context.TextScores;
+        var gap = context.GapScores;
+        var seen = context.Seen;
+        var quality = context.Features is Recommendations.TipColumns columns && columns.Index.WilsonZ == w.WilsonZ
+            ? columns.Index.Quality.Span
+            : default;
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var d = docs[i];
+            var prior = quality.IsEmpty ? w.Prior(helpful[d], notHelpful[d], created[d], now) : w.Prior(quality[d], created[d], now);
+            scores[i] = w.Score(ctx[i], skill[i], text[i], gap[i], prior, seen[i] != 0);
+        }
+    }
+
+    public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var w = Weights;
+        TipExplain.Matches(context, candidate, explanation, w.Gap != 0);
+        if (w.Quality != 0)
+        {
+            TipExplain.Helpful(context, candidate, explanation);
+        }
+
+        if (w.Freshness != 0)
+        {
+            var doc = context.Candidates[candidate];
+            var age = TipExplain.NowSeconds(context) - context.Features.CreatedAtSeconds[doc];
+            TipExplain.Age(context, candidate, explanation, "fresh", Formulas.Freshness(age, w.FreshnessHalfLifeSeconds));
+        }
+
+        TipExplain.Seen(context, candidate, explanation, w.SeenPenalty);
+        if (explanation.Count == 0)
+        {
+            explanation.Add(new ExplanationSignal { Signal = Signal, Value = 0, Text = "recently shared in your organisation" });
+        }
+    }
+}
+
+internal sealed class Bm25TipRanker(IOptions<RecommendationOptions> options) : LinearTipRanker
+{
+    public override LinearTipWeights Weights { get; } = new(0, 0, 1, 0, 0, 0, 1, options.Value.WilsonZ, options.Value.FreshnessHalfLife.TotalSeconds);
+
+    protected override string Signal => "bm25";
+}
+
+internal sealed class OverlapTipRanker(IOptions<RecommendationOptions> options) : LinearTipRanker
+{
+    public override LinearTipWeights Weights { get; } = new(1, 1, 0, 0, 0, 0, 1, options.Value.WilsonZ, options.Value.FreshnessHalfLife.TotalSeconds);
+
+    protected override string Signal => "overlap";
+}
+
+internal sealed class PersonalFitTipRanker(IOptions<RecommendationOptions> options) : LinearTipRanker
+{
+    public override LinearTipWeights Weights { get; } = new(1, 1, 0, 2, 0, 0, options.Value.SeenPenalty, options.Value.WilsonZ, options.Value.FreshnessHalfLife.TotalSeconds);
+
+    protected override string Signal => "personal-fit";
+}
+
+internal sealed class BlendTipRanker(IOptions<RecommendationOptions> options) : LinearTipRanker
+{
+    public override LinearTipWeights Weights { get; } = new(
+        options.Value.Blend.Context,
+        options.Value.Blend.Skill,
+        options.Value.Blend.Text,
+        options.Value.Blend.Gap,
+        options.Value.Blend.Quality,
+        options.Value.Blend.Freshness,
+        options.Value.SeenPenalty,
+        options.Value.WilsonZ,
+        options.Value.FreshnessHalfLife.TotalSeconds);
+
+    protected override string Signal => "blend";
+}
+
+/// <summary>Rankers that score each candidate from its own columns only.</summary>
+internal abstract class PriorTipRanker : ITipRanker
+{
+    public void Score(TipRankingContext context, Span<double> scores)
+    {
+        var docs = context.Candidates;
+        var f = context.Features;
+        var now = TipExplain.NowSeconds(context);
+        for (var i = 0; i < docs.Length; i++)
+        {
+            scores[i] = Score(f, docs[i], now);
+        }
+    }
+
+    public abstract double Score(TipFeatureColumns f, int doc, double nowSeconds);
+
+    public virtual void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        TipExplain.Matches(context, candidate, explanation, gaps: false);
+        TipExplain.Helpful(context, candidate, explanation);
+    }
+}
+
+internal sealed class RecencyTipRanker : PriorTipRanker
+{
+    public override double Score(TipFeatureColumns f, int doc, double nowSeconds) => f.CreatedAtSeconds[doc];
+
+    public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        TipExplain.Age(context, candidate, explanation, "recency", context.Features.CreatedAtSeconds[context.Candidates[candidate]]);
+        TipExplain.Matches(context, candidate, explanation, gaps: false);
+    }
+}
+
+internal sealed class PopularityTipRanker : PriorTipRanker
+{
+    public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
+        Formulas.Popularity(f.Helpful[doc], f.NotHelpful[doc], f.Saves[doc], f.Shares[doc], f.Endorsements[doc], f.Accepts[doc], f.Views[doc]);
+
+    public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var doc = context.Candidates[candidate];
+        var f = context.Features;
+        explanation.Add(new ExplanationSignal
+        {
+            Signal = "popularity",
+            Value = Score(f, doc, 0),
+            Text = $"{f.Helpful[doc].ToString(CultureInfo.InvariantCulture)} helpful, {f.Saves[doc].ToString(CultureInfo.InvariantCulture)} saved, {f.Views[doc].ToString(CultureInfo.InvariantCulture)} views",
+        });
+        base.Explain(context, candidate, explanation);
+    }
+}
+
+internal sealed class WilsonTipRanker(IOptions<RecommendationOptions> options) : PriorTipRanker
+{
+    private readonly double _z = options.Value.WilsonZ;
+
+    public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
+        Formulas.Wilson(f.Helpful[doc], f.Helpful[doc] + f.NotHelpful[doc], _z);
+
+    public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var doc = context.Candidates[candidate];
+        var f = context.Features;
+        explanation.Add(new ExplanationSignal
+        {
+            Signal = "wilson",
+            Value = Score(f, doc, 0),
+            Text = $"{f.Helpful[doc].ToString(CultureInfo.InvariantCulture)} of {(f.Helpful[doc] + f.NotHelpful[doc]).ToString(CultureInfo.InvariantCulture)} votes helpful",
+        });
+        base.Explain(context, candidate, explanation);
+    }
+}
+
+internal sealed class BayesianTipRanker(IOptions<RecommendationOptions> options) : PriorTipRanker
+{
+    private readonly double _c = options.Value.BayesianPriorVotes;
+
+    public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
+        Formulas.Bayesian(f.Helpful[doc], f.Helpful[doc] + f.NotHelpful[doc], _c, f.MeanHelpfulShare);
+
+    public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var doc = context.Candidates[candidate];
+        var f = context.Features;
+        explanation.Add(new ExplanationSignal
+        {
+            Signal = "bayesian",
+            Value = Score(f, doc, 0),
+            Text = $"{f.Helpful[doc].ToString(CultureInfo.InvariantCulture)} of {(f.Helpful[doc] + f.NotHelpful[doc]).ToString(CultureInfo.InvariantCulture)} votes helpful (prior mean {f.MeanHelpfulShare.ToString("0.00", CultureInfo.InvariantCulture)})",
+        });
+        base.Explain(context, candidate, explanation);
+    }
+}
+
+internal sealed class HotTipRanker(IOptions<RecommendationOptions> options) : PriorTipRanker
+{
+    private readonly double _gravity = options.Value.HotGravity;
+
+    public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
+        Formulas.Hot(f.Helpful[doc], f.NotHelpful[doc], (nowSeconds - f.CreatedAtSeconds[doc]) / 3600.0, _gravity);
+
+    public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var doc = context.Candidates[candidate];
+        TipExplain.Age(context, candidate, explanation, "hot", Score(context.Features, doc, TipExplain.NowSeconds(context)));
+        base.Explain(context, candidate, explanation);
+    }
+}
+
+/// <summary>Reciprocal rank fusion of other rankers over the same candidates: Σ 1 / (k + rank) over each ranker's top depth.</summary>
+internal sealed class RrfTipRanker(IOptions<RecommendationOptions> options, TipRankerRegistry registry) : ITipRanker
+{
+    private readonly RecommendationOptions _options = options.Value;
+
+    public void Score(TipRankingContext context, Span<double> scores)
+    {
+        var n = context.Candidates.Length;
+        scores[..n].Clear();
+        if (n == 0)
+        {
+            return;
+        }
+
+        var component = new double[n];
+        var order = new int[n];
+        foreach (var name in _options.RrfTipRankers)
+        {
+            registry.Get(name).Score(context, component);
+            Ranks.Order(component, order);
+            var depth = Math.Min(n, _options.RrfDepth);
+            for (var r = 0; r < depth; r++)
+            {
+                scores[order[r]] += Formulas.Rrf(r + 1, _options.RrfK);
+            }
+        }
+    }
+
+    public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var n = context.Candidates.Length;
+        var component = new double[n];
+        var order = new int[n];
+        foreach (var name in _options.RrfTipRankers)
+        {
+            registry.Get(name).Score(context, component);
+            Ranks.Order(component, order);
+            var rank = Array.IndexOf(order, candidate) + 1;
+            if (rank >= 1 && rank <= _options.RrfDepth)
+            {
+                explanation.Add(new ExplanationSignal
+                {
+                    Signal = "rrf:" + name,
+                    Value = rank,
+                    Text = $"ranked {rank.ToString(CultureInfo.InvariantCulture)} by {name}",
+                });
+            }
+        }
+
+        TipExplain.Matches(context, candidate, explanation, gaps: false);
+    }
+}
+
+/// <summary>
+/// Maximal marginal relevance: from the base ranker's top pool, repeatedly picks the item maximising
+/// λ · relevance − (1 − λ) · max similarity to the items picked so far (relevance scaled to [0, 1] by the pool
+/// maximum; similarity is the Jaccard overlap of skills and context keys). Picked items score 1 + (pool − position) / pool.
+/// </summary>
+internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipRankerRegistry registry) : ITipRanker
+{
+    private readonly RecommendationOptions _options = options.Value;
+
+    public string BaseRanker => _options.MmrBaseRanker;
+
+    public int PoolSize => _options.MmrPoolSize;
+
+    public void Score(TipRankingContext context, Span<double> scores)
+    {
+        var n = context.Candidates.Length;
+        if (n == 0)
+        {
+            return;
+        }
+
+        var baseScores = new double[n];
+        registry.Get(_options.MmrBaseRanker).Score(context, baseScores);
+        var order = new int[n];
+        Ranks.Order(baseScores, order);
+        var pool = Math.Min(n, Math.Max(_options.MmrPoolSize, context.Request.K));
+        var max = Math.Max(1e-12, baseScores[order[0]]);
+        var min = Math.Min(0, baseScores[order[n - 1]]);
+        for (var i = 0; i < n; i++)
+        {
+            scores[i] = 0.5 * (baseScores[i] - min) / (max - min + 1e-12);
+        }
+
+        var features = context.Features as Recommendations.TipColumns;
+        var picked = new List<int>(pool);
+        var remaining = new List<int>(order.Take(pool));
+        var lambda = _options.MmrLambda;
+        while (remaining.Count > 0)
+        {
+            var best = -1;
+            var bestValue = double.NegativeInfinity;
+            foreach (var i in remaining)
+            {
+                var maxSim = 0.0;
+                foreach (var j in picked)
+                {
+                    maxSim = Math.Max(maxSim, Similarity(features, context.Candidates[i], context.Candidates[j]));
+                }
+
+                var value = (lambda * baseScores[i] / max) - ((1 - lambda) * maxSim);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+
+            remaining.Remove(best);
+            scores[best] = 1 + ((double)(pool - picked.Count) / pool);
+            picked.Add(best);
+        }
+    }
+
+    public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        registry.Get(_options.MmrBaseRanker).Explain(context, candidate, explanation);
+        explanation.Add(new ExplanationSignal { Signal = "mmr", Value = _options.MmrLambda, Text = "picked for variety among similar tips" });
+    }
+
+    internal static double Similarity(Recommendations.TipColumns? features, int a, int b)
+    {
+        if (features is null)
+        {
+            return 0;
+        }
+
+        var index = features.Index;
+        int shared = 0, total = 0;
+        var sa = index.SkillsOf(a);
+        var sb = index.SkillsOf(b);
+        var ka = index.KeysOf(a);
+        var kb = index.KeysOf(b);
+        foreach (var s in sa)
+        {
+            if (sb.Contains(s))
+            {
+                shared++;
+            }
+        }
+
+        foreach (var k in ka)
+        {
+            if (kb.Contains(k))
+            {
+                shared++;
+            }
+        }
+
+        total = sa.Length + sb.Length + ka.Length + kb.Length - shared;
+        return total == 0 ? 0 : (double)shared / total;
+    }
+}
+
+internal static class Ranks
+{
+    /// <summary>Indexes by score descending, ties by index ascending (stable).</summary>
+    public static void Order(ReadOnlySpan<double> scores, int[] order)
+    {
+        var n = scores.Length;
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        var copy = scores.ToArray();
+        Array.Sort(order, 0, n, Comparer<int>.Create((x, y) =>
+        {
+            var c = copy[y].CompareTo(copy[x]);
+            return c != 0 ? c : x.CompareTo(y);
+        }));
+    }
+}

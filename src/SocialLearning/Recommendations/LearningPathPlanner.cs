@@ -1,0 +1,616 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using SocialLearning.Graph;
+using SocialLearning.Index;
+
+namespace SocialLearning.Recommendations;
+
+/// <summary>The skill graph of an index in the forms the planner needs, cached per edge snapshot and skill count.</summary>
+internal sealed class SkillGraphView
+{
+    public required SkillEdgeSnapshot Edges { get; init; }
+
+    public required int Skills { get; init; }
+
+    /// <summary>Prerequisites of each skill (CSR over incoming prerequisite edges).</summary>
+    public required Csr Prerequisites { get; init; }
+
+    /// <summary>Skills each skill is a prerequisite of.</summary>
+    public required Csr Unlocks { get; init; }
+
+    /// <summary>Every edge in both directions (prerequisite 1, related its weight, broader 0.5), for personalised PageRank.</summary>
+    public required Csr Undirected { get; init; }
+
+    public static SkillGraphView Get(TenantIndex index)
+    {
+        var edges = index.Edges;
+        var skills = index.Skills.Count;
+        if (Volatile.Read(ref index.Derived.Graph) is SkillGraphView view && ReferenceEquals(view.Edges, edges) && view.Skills == skills)
+        {
+            return view;
+        }
+
+        var preFrom = new List<int>();
+        var preTo = new List<int>();
+        var uFrom = new List<int>();
+        var uTo = new List<int>();
+        var uWeight = new List<float>();
+        for (var e = 0; e < edges.Count; e++)
+        {
+            var weight = edges.Kinds[e] switch
+            {
+                SkillEdgeKind.Prerequisite => 1f,
+                SkillEdgeKind.Related => edges.Weights[e],
+                _ => 0.5f,
+            };
+            if (edges.Kinds[e] == SkillEdgeKind.Prerequisite)
+            {
+                preFrom.Add(edges.From[e]);
+                preTo.Add(edges.To[e]);
+            }
+
+            uFrom.Add(edges.From[e]);
+            uTo.Add(edges.To[e]);
+            uWeight.Add(weight);
+            uFrom.Add(edges.To[e]);
+            uTo.Add(edges.From[e]);
+            uWeight.Add(weight);
+        }
+
+        view = new SkillGraphView
+        {
+            Edges = edges,
+            Skills = skills,
+            Prerequisites = Csr.Build(skills, preTo, preFrom, null),
+            Unlocks = Csr.Build(skills, preFrom, preTo, null),
+            Undirected = Csr.Build(skills, uFrom, uTo, uWeight),
+        };
+        Volatile.Write(ref index.Derived.Graph, view);
+        return view;
+    }
+}
+
+/// <summary>"People like you learned next": counts of consecutive skills in learners' evidence timelines.</summary>
+internal sealed class TransitionTable
+{
+    public required Dictionary<long, int> Counts { get; init; }
+
+    public required Dictionary<int, List<int>> Next { get; init; }
+
+    public static TransitionTable Get(TenantIndex index, RecommendationOptions options, TimeProvider time)
+    {
+        var cache = index.Derived;
+        var generation = index.Generation;
+        if (Volatile.Read(ref cache.Transitions) is TransitionTable table
+            && (cache.TransitionsGeneration == generation || time.GetElapsedTime(cache.TransitionsAt) < options.ExpertiseRankRefreshInterval))
+        {
+            return table;
+        }
+
+        var counts = new Dictionary<long, int>();
+        var next = new Dictionary<int, List<int>>();
+        var learners = index.Learners.Span;
+        foreach (var learner in learners)
+        {
+            var timeline = learner.Timeline;
+            for (var i = 1; i < timeline.Length; i++)
+            {
+                var key = ((long)timeline[i - 1] << 32) | (uint)timeline[i];
+                if (counts.TryGetValue(key, out var n))
+                {
+                    counts[key] = n + 1;
+                }
+                else
+                {
+                    counts[key] = 1;
+                    if (!next.TryGetValue(timeline[i - 1], out var list))
+                    {
+                        next[timeline[i - 1]] = list = [];
+                    }
+
+                    list.Add(timeline[i]);
+                }
+            }
+        }
+
+        table = new TransitionTable { Counts = counts, Next = next };
+        lock (cache.Gate)
+        {
+            cache.TransitionsGeneration = generation;
+            cache.TransitionsAt = time.GetTimestamp();
+            Volatile.Write(ref cache.Transitions, table);
+        }
+
+        return table;
+    }
+
+    public int Count(int from, int to) => Counts.TryGetValue(((long)from << 32) | (uint)to, out var n) ? n : 0;
+}
+
+internal sealed class StepContext : LearningStepRankingContext
+{
+    public required LearningPathRequest CurrentRequest { get; init; }
+
+    public required TenantIndex Index { get; init; }
+
+    public required int[] Skills { get; init; }
+
+    public required byte[] RequiredArr { get; init; }
+
+    public required float[] PageRankArr { get; init; }
+
+    public required float[] TransitionArr { get; init; }
+
+    public required float[] LevelArr { get; init; }
+
+    public override LearningPathRequest Request => CurrentRequest;
+
+    public override ReadOnlySpan<int> Candidates => Skills;
+
+    public override ReadOnlySpan<byte> Required => RequiredArr;
+
+    public override ReadOnlySpan<float> PageRank => PageRankArr;
+
+    public override ReadOnlySpan<float> Transitions => TransitionArr;
+
+    public override ReadOnlySpan<float> CurrentLevel => LevelArr;
+
+    public override SkillId GetSkill(int skill) => new(Index.Skills.Label(skill));
+}
+
+/// <summary>
+/// Plans what to learn next: the unmet prerequisite closure of the targets (or of the best suggestions by
+/// personalised PageRank and transitions when there is no target), in topological order with the ranker's
+/// scores breaking ties, each step with its best tips and possible mentors.
+/// </summary>
+internal sealed class LearningPathPlanner(
+    RecommendationIndex indexes,
+    Ranking.StepRankerRegistry registry,
+    TipRecommender tips,
+    PeerFinder peers,
+    Ranking.TipRankerRegistry tipRankers,
+    Ranking.PeerRankerRegistry peerRankers,
+    IOptions<RecommendationOptions> options,
+    TimeProvider time) : ILearningPathPlanner
+{
+    private const int SuggestionPool = 50;
+    private readonly RecommendationOptions _options = options.Value;
+
+    public async ValueTask<LearningPath> PlanAsync(LearningPathRequest request, CancellationToken cancellationToken = default)
+    {
+        RequestRules.Validate(request);
+        var ranker = registry.Get(_options.DefaultStepRanker, "RecommendationOptions.DefaultStepRanker");
+        var index = await indexes.GetCurrentAsync(request.Tenant, cancellationToken).ConfigureAwait(false);
+        return Plan(index, request, ranker, time.GetUtcNow());
+    }
+
+    public LearningPath Plan(TenantIndex index, LearningPathRequest request, ILearningStepRanker ranker, DateTimeOffset now)
+    {
+        var graph = SkillGraphView.Get(index);
+        var learnerNumber = index.FindLearner(request.Learner.Value);
+        var learner = index.LearnerAt(learnerNumber);
+        var mastery = _options.MasteryLevel;
+        var skillCount = graph.Skills;
+
+        // Targets: named skills, plus the role's typical skills.
+        var targets = new List<int>();
+        for (var i = 0; i < request.TargetSkills.Count; i++)
+        {
+            var id = index.Skills.Find(request.TargetSkills[i]);
+            if (id < 0 || id >= skillCount)
+            {
+                throw new EntityNotFoundException(nameof(Skill), request.TargetSkills[i], $"request.TargetSkills[{i}]");
+            }
+
+            if (!targets.Contains(id))
+            {
+                targets.Add(id);
+            }
+        }
+
+        if (request.TargetRole is { } role)
+        {
+            foreach (var skill in RoleSkills(index, role, learnerNumber))
+            {
+                if (!targets.Contains(skill))
+                {
+                    targets.Add(skill);
+                }
+            }
+        }
+
+        // Required: targets not mastered and their unmet prerequisites (transitively).
+        var required = new HashSet<int>();
+        var prerequisiteOf = new Dictionary<int, int>();
+        foreach (var target in targets)
+        {
+            AddClosure(graph, learner, mastery, target, required, prerequisiteOf, isTarget: true);
+        }
+
+        // Personalised PageRank from the targets, else from what the learner knows, else skill popularity.
+        var personalization = new double[skillCount];
+        if (targets.Count > 0)
+        {
+            foreach (var t in targets)
+            {
+                personalization[t] = 1;
+            }
+        }
+        else if (learner.LevelSkills.Length > 0)
+        {
+            for (var i = 0; i < learner.LevelSkills.Length; i++)
+            {
+                if (learner.LevelSkills[i] < skillCount)
+                {
+                    personalization[learner.LevelSkills[i]] = Math.Max(0.05, learner.Levels[i]);
+                }
+            }
+        }
+        else
+        {
+            for (var s = 0; s < skillCount; s++)
+            {
+                personalization[s] = index.Skills.List(s).Docs.Count;
+            }
+        }
+
+        var pageRank = PageRank.Compute(graph.Undirected, personalization, _options.PageRankRestart, _options.PageRankIterations, scaleToCount: false);
+
+        // Transitions from the learner's most recent skills.
+        var transitions = TransitionTable.Get(index, _options, time);
+        var transitionScore = new Dictionary<int, float>();
+        var timeline = learner.Timeline;
+        for (var i = Math.Max(0, timeline.Length - 3); i < timeline.Length; i++)
+        {
+            if (transitions.Next.TryGetValue(timeline[i], out var nexts))
+            {
+                foreach (var next in nexts)
+                {
+                    transitionScore[next] = transitionScore.GetValueOrDefault(next) + transitions.Count(timeline[i], next);
+                }
+            }
+        }
+
+        // Candidates: required, the best PageRank skills and the transition successors, none mastered.
+        var candidates = new List<int>(required);
+        var inCandidates = new HashSet<int>(required);
+        foreach (var s in TopByRank(index, pageRank, skillCount, SuggestionPool, s => !inCandidates.Contains(s) && learner.LevelOf(s) < mastery))
+        {
+            candidates.Add(s);
+            inCandidates.Add(s);
+        }
+
+        foreach (var s in transitionScore.Keys.OrderBy(s => s))
+        {
+            if (s < skillCount && learner.LevelOf(s) < mastery && inCandidates.Add(s))
+            {
+                candidates.Add(s);
+            }
+        }
+
+        var skills = candidates.ToArray();
+        var context = new StepContext
+        {
+            CurrentRequest = request,
+            Index = index,
+            Skills = skills,
+            RequiredArr = skills.Select(s => required.Contains(s) ? (byte)1 : (byte)0).ToArray(),
+            PageRankArr = skills.Select(s => pageRank[s]).ToArray(),
+            TransitionArr = skills.Select(s => transitionScore.GetValueOrDefault(s)).ToArray(),
+            LevelArr = skills.Select(s => learner.LevelOf(s)).ToArray(),
+        };
+        var scores = new double[skills.Length];
+        ranker.Score(context, scores);
+        var scoreOf = new Dictionary<int, (double Score, int Candidate)>();
+        for (var i = 0; i < skills.Length; i++)
+        {
+            scoreOf[skills[i]] = (scores[i], i);
+        }
+
+        // Chosen: every required skill, then the best suggestions with their unmet prerequisites.
+        var chosen = new HashSet<int>(required);
+        if (targets.Count == 0)
+        {
+            var suggestions = Enumerable.Range(0, skills.Length)
+                .OrderByDescending(i => scores[i]).ThenBy(i => index.Skills.Label(skills[i]), StringComparer.Ordinal);
+            foreach (var i in suggestions)
+            {
+                if (chosen.Count >= request.MaxSteps)
+                {
+                    break;
+                }
+
+                AddClosure(graph, learner, mastery, skills[i], chosen, prerequisiteOf, isTarget: false);
+            }
+        }
+
+        var ordered = TopologicalOrder(graph, chosen, s => scoreOf.TryGetValue(s, out var v) ? v.Score : double.NegativeInfinity, index)
+            .Take(request.MaxSteps)
+            .ToList();
+
+        var steps = new List<LearningStep>(ordered.Count);
+        foreach (var skill in ordered)
+        {
+            var explanation = new List<ExplanationSignal>();
+            if (targets.Contains(skill))
+            {
+                explanation.Add(new ExplanationSignal { Signal = "target", Value = 1, Text = "one of your targets" });
+            }
+            else if (prerequisiteOf.TryGetValue(skill, out var of))
+            {
+                explanation.Add(new ExplanationSignal { Signal = "prerequisite", Value = 1, Text = $"needed before {Name(index, of)}" });
+            }
+
+            if (scoreOf.TryGetValue(skill, out var scored))
+            {
+                ranker.Explain(context, scored.Candidate, explanation);
+            }
+
+            var tipList = request.TipsPerStep == 0
+                ? (IReadOnlyList<TipRecommendation>)[]
+                : tips.Engine.Recommend(
+                    index,
+                    new TipRequest { Tenant = request.Tenant, Learner = request.Learner, Skills = [index.Skills.Label(skill)], RequireSkills = [index.Skills.Label(skill)], K = request.TipsPerStep },
+                    tipRankers.Get(_options.DefaultTipRanker, "RecommendationOptions.DefaultTipRanker"),
+                    _options.DefaultTipRanker,
+                    null,
+                    now).Items;
+            var mentors = request.MentorsPerStep == 0
+                ? (IReadOnlyList<PeerRecommendation>)[]
+                : peers.Find(
+                    index,
+                    new PeerRequest { Tenant = request.Tenant, Asker = request.Learner, Skills = [index.Skills.Label(skill)], K = request.MentorsPerStep },
+                    peerRankers.Get(_options.DefaultPeerRanker, "RecommendationOptions.DefaultPeerRanker"),
+                    _options.DefaultPeerRanker,
+                    null,
+                    now,
+                    balance: false).Items;
+            steps.Add(new LearningStep
+            {
+                Skill = new SkillId(index.Skills.Label(skill)),
+                Name = Name(index, skill),
+                CurrentLevel = learner.LevelOf(skill),
+                Tips = tipList,
+                Mentors = mentors,
+                Explanation = explanation,
+            });
+        }
+
+        var inSteps = new HashSet<int>(ordered);
+        var related = TopByRank(index, pageRank, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery)
+            .Select(s => new SkillId(index.Skills.Label(s)))
+            .ToList();
+        return new LearningPath { Steps = steps, Related = related };
+    }
+
+    /// <summary>The <paramref name="count"/> defined skills with the highest PageRank passing <paramref name="keep"/>, ties by id; one pass, no full sort.</summary>
+    private static List<int> TopByRank(TenantIndex index, float[] pageRank, int skillCount, int count, Func<int, bool> keep)
+    {
+        var top = new List<int>(count + 1);
+        for (var s = 0; s < skillCount; s++)
+        {
+            if (pageRank[s] <= 0 || (top.Count == count && pageRank[s] < pageRank[top[^1]]) || index.SkillNames[s] is null || !keep(s))
+            {
+                continue;
+            }
+
+            var i = top.Count;
+            while (i > 0 && Before(index, pageRank, s, top[i - 1]))
+            {
+                i--;
+            }
+
+            if (i < count)
+            {
+                top.Insert(i, s);
+                if (top.Count > count)
+                {
+                    top.RemoveAt(count);
+                }
+            }
+        }
+
+        return top;
+    }
+
+    private static bool Before(TenantIndex index, float[] pageRank, int a, int b) =>
+        pageRank[a] > pageRank[b] || (pageRank[a] == pageRank[b] && string.CompareOrdinal(index.Skills.Label(a), index.Skills.Label(b)) < 0);
+
+    private static string Name(TenantIndex index, int skill) => index.SkillNames[skill] ?? index.Skills.Label(skill);
+
+    private static void AddClosure(SkillGraphView graph, LearnerState learner, double mastery, int skill, HashSet<int> into, Dictionary<int, int> prerequisiteOf, bool isTarget)
+    {
+        if (learner.LevelOf(skill) >= mastery || !into.Add(skill))
+        {
+            return;
+        }
+
+        var stack = new Stack<int>();
+        stack.Push(skill);
+        while (stack.Count > 0)
+        {
+            var s = stack.Pop();
+            var pre = graph.Prerequisites;
+            for (var e = pre.Start[s]; e < pre.Start[s + 1]; e++)
+            {
+                var p = pre.Target[e];
+                if (learner.LevelOf(p) >= mastery || into.Contains(p))
+                {
+                    continue;
+                }
+
+                into.Add(p);
+                prerequisiteOf.TryAdd(p, s);
+                stack.Push(p);
+            }
+        }
+
+        _ = isTarget;
+    }
+
+    /// <summary>Kahn's algorithm over the prerequisite edges inside <paramref name="set"/>; among ready skills the best score first, then id.</summary>
+    internal static IEnumerable<int> TopologicalOrder(SkillGraphView graph, HashSet<int> set, Func<int, double> score, TenantIndex index)
+    {
+        var indegree = new Dictionary<int, int>();
+        foreach (var s in set)
+        {
+            var n = 0;
+            for (var e = graph.Prerequisites.Start[s]; e < graph.Prerequisites.Start[s + 1]; e++)
+            {
+                if (set.Contains(graph.Prerequisites.Target[e]))
+                {
+                    n++;
+                }
+            }
+
+            indegree[s] = n;
+        }
+
+        var ready = new PriorityQueue<int, (double, string)>(Comparer<(double, string)>.Create((a, b) =>
+        {
+            var c = b.Item1.CompareTo(a.Item1);
+            return c != 0 ? c : string.CompareOrdinal(a.Item2, b.Item2);
+        }));
+        foreach (var (s, n) in indegree)
+        {
+            if (n == 0)
+            {
+                ready.Enqueue(s, (score(s), index.Skills.Label(s)));
+            }
+        }
+
+        var result = new List<int>(set.Count);
+        while (ready.TryDequeue(out var s, out _))
+        {
+            result.Add(s);
+            for (var e = graph.Unlocks.Start[s]; e < graph.Unlocks.Start[s + 1]; e++)
+            {
+                var next = graph.Unlocks.Target[e];
+                if (indegree.TryGetValue(next, out var n))
+                {
+                    indegree[next] = n - 1;
+                    if (n - 1 == 0)
+                    {
+                        ready.Enqueue(next, (score(next), index.Skills.Label(next)));
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<int> RoleSkills(TenantIndex index, string role, int self)
+    {
+        var totals = new Dictionary<int, double>();
+        var learners = index.Learners.Span;
+        for (var l = 0; l < learners.Length; l++)
+        {
+            var state = learners[l];
+            if (l == self || !state.Roles.Contains(role))
+            {
+                continue;
+            }
+
+            for (var i = 0; i < state.LevelSkills.Length; i++)
+            {
+                totals[state.LevelSkills[i]] = totals.GetValueOrDefault(state.LevelSkills[i]) + state.Levels[i];
+            }
+        }
+
+        return totals.OrderByDescending(t => t.Value).ThenBy(t => index.Skills.Label(t.Key), StringComparer.Ordinal).Take(10).Select(t => t.Key).ToList();
+    }
+}
+
+/// <summary>Built-in learning-step rankers.</summary>
+internal abstract class StepRanker : ILearningStepRanker
+{
+    public void Score(LearningStepRankingContext context, Span<double> scores)
+    {
+        for (var i = 0; i < context.Candidates.Length; i++)
+        {
+            scores[i] = Score(context, i);
+        }
+    }
+
+    protected abstract double Score(LearningStepRankingContext context, int i);
+
+    public virtual void Explain(LearningStepRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        if (context.PageRank[candidate] > 0)
+        {
+            explanation.Add(new ExplanationSignal
+            {
+                Signal = "pagerank",
+                Value = context.PageRank[candidate],
+                Text = $"close to your skills and targets in the skill graph (PageRank {context.PageRank[candidate].ToString("0.000", CultureInfo.InvariantCulture)})",
+            });
+        }
+
+        if (context.Transitions[candidate] > 0)
+        {
+            explanation.Add(new ExplanationSignal
+            {
+                Signal = "transitions",
+                Value = context.Transitions[candidate],
+                Text = $"{context.Transitions[candidate].ToString("0", CultureInfo.InvariantCulture)} people with your recent skills learned it next",
+            });
+        }
+
+        explanation.Add(new ExplanationSignal
+        {
+            Signal = "level",
+            Value = context.CurrentLevel[candidate],
+            Text = $"your level now: {context.CurrentLevel[candidate].ToString("0.00", CultureInfo.InvariantCulture)}",
+        });
+    }
+}
+
+/// <summary>Required skills first (targets and their prerequisites), then lower current level.</summary>
+internal sealed class FrontierStepRanker : StepRanker
+{
+    protected override double Score(LearningStepRankingContext context, int i) => (10 * context.Required[i]) + (1 - context.CurrentLevel[i]);
+}
+
+internal sealed class PageRankStepRanker : StepRanker
+{
+    protected override double Score(LearningStepRankingContext context, int i) => context.PageRank[i];
+}
+
+internal sealed class TransitionStepRanker : StepRanker
+{
+    protected override double Score(LearningStepRankingContext context, int i) => context.Transitions[i];
+}
+
+/// <summary>10 × required + PageRank / max PageRank + transitions / max transitions + 0.5 × (1 − level).</summary>
+internal sealed class BlendStepRanker : ILearningStepRanker
+{
+    private static readonly FrontierStepRanker Explainer = new();
+
+    public void Score(LearningStepRankingContext context, Span<double> scores)
+    {
+        var maxRank = Max(context.PageRank);
+        var maxTransitions = Max(context.Transitions);
+        for (var i = 0; i < context.Candidates.Length; i++)
+        {
+            scores[i] = (10 * context.Required[i])
+                + (maxRank > 0 ? context.PageRank[i] / maxRank : 0)
+                + (maxTransitions > 0 ? context.Transitions[i] / maxTransitions : 0)
+                + (0.5 * (1 - context.CurrentLevel[i]));
+        }
+    }
+
+    public void Explain(LearningStepRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) =>
+        Explainer.Explain(context, candidate, explanation);
+
+    private static float Max(ReadOnlySpan<float> values)
+    {
+        var max = 0f;
+        foreach (var v in values)
+        {
+            max = Math.Max(max, v);
+        }
+
+        return max;
+    }
+}

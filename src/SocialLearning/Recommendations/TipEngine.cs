@@ -1,0 +1,928 @@
+using SocialLearning.Index;
+using SocialLearning.Ranking;
+
+namespace SocialLearning.Recommendations;
+
+/// <summary>
+/// Evaluates tip queries against a <see cref="TenantIndex"/>: builds clauses (context keys, skills, terms, the
+/// learner's gaps), filters, and ranks. Linear rankers run document-at-a-time MaxScore over the postings, so
+/// items that cannot reach the top k are skipped without being scored; other rankers score every candidate.
+/// Synchronous and allocation-free apart from the result.
+/// </summary>
+internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry? registry = null)
+{
+    private const int MaxGaps = 4;
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    public RecommendationOptions Options { get; } = options;
+
+    /// <summary>Documents the last query on this thread visited (scored or pruned), for diagnostics and benchmarks.</summary>
+    public static int LastVisited => t_scratch?.Visited ?? 0;
+
+    /// <summary>Finds the top <paramref name="k"/>; fills <paramref name="docs"/> and <paramref name="scores"/>, best first; returns how many.</summary>
+    public int Search(TenantIndex index, TipRequest request, ITipRanker ranker, DateTimeOffset now, int k, Span<int> docs, Span<double> scores, out int scored)
+    {
+        var s = t_scratch ??= new Scratch();
+        var ctx = s.Context;
+        Prepare(s, index, request, now);
+        int found;
+        if (ranker is ILinearTipRanker linear)
+        {
+            found = MaxScore(s, linear.Weights, k, out scored);
+            for (var i = 0; i < found; i++)
+            {
+                docs[i] = s.HeapDoc[i];
+                scores[i] = s.HeapScore[i];
+            }
+
+            return found;
+        }
+
+        Gather(s);
+        scored = ctx.Count;
+        ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
+        found = TopOfCandidates(s, k);
+        for (var i = 0; i < found; i++)
+        {
+            docs[i] = ctx.Docs[s.HeapDoc[i]];
+            scores[i] = s.HeapScore[i];
+        }
+
+        return found;
+    }
+
+    /// <summary>Ranks and explains: the full recommendation.</summary>
+    public RecommendationResult<TipRecommendation> Recommend(TenantIndex index, TipRequest request, ITipRanker ranker, string rankerName, string? variant, DateTimeOffset now)
+    {
+        var s = t_scratch ??= new Scratch();
+        var ctx = s.Context;
+        Prepare(s, index, request, now);
+        var k = request.K;
+        int scored;
+        int found;
+        if (ranker is ILinearTipRanker linear)
+        {
+            found = MaxScore(s, linear.Weights, k, out scored);
+            LoadCandidates(s, found);
+            for (var i = 0; i < found; i++)
+            {
+                ctx.Scores[i] = s.HeapScore[i];
+            }
+
+            return Build(s, ranker, rankerName, variant, found, scored, identity: true);
+        }
+
+        if (ranker is MmrTipRanker mmr && registry is not null && registry.Contains(mmr.BaseRanker) && registry.Get(mmr.BaseRanker) is ILinearTipRanker baseRanker)
+        {
+            var pool = MaxScore(s, baseRanker.Weights, Math.Max(mmr.PoolSize, k), out scored);
+            LoadCandidates(s, pool);
+        }
+        else
+        {
+            Gather(s);
+            scored = ctx.Count;
+        }
+
+        ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
+        found = TopOfCandidates(s, k);
+        return Build(s, ranker, rankerName, variant, found, scored, identity: false);
+    }
+
+    private static RecommendationResult<TipRecommendation> Build(Scratch s, ITipRanker ranker, string rankerName, string? variant, int found, int scored, bool identity)
+    {
+        var ctx = s.Context;
+        var items = new TipRecommendation[found];
+        for (var r = 0; r < found; r++)
+        {
+            var candidate = identity ? r : s.HeapDoc[r];
+            var doc = ctx.Docs[candidate];
+            var explanation = new List<ExplanationSignal>(4);
+            ranker.Explain(ctx, candidate, explanation);
+            items[r] = new TipRecommendation
+            {
+                ContributionId = new ContributionId(ctx.Index.ItemIds[ctx.Index.DocItem[doc]]),
+                Kind = (ContributionKind)ctx.Index.DocKind[doc],
+                Title = ctx.Index.DocTitle[doc],
+                Author = new LearnerId(ctx.Index.LearnerIds[ctx.Index.DocAuthor[doc]]),
+                Score = s.HeapScore[r],
+                Explanation = explanation,
+            };
+        }
+
+        return new RecommendationResult<TipRecommendation> { Items = items, Ranker = rankerName, Variant = variant, CandidatesScored = scored };
+    }
+
+    /// <summary>Puts the heap's documents (best first) into the context as candidates, with their match scores.</summary>
+    private static void LoadCandidates(Scratch s, int found)
+    {
+        var ctx = s.Context;
+        ctx.Count = 0;
+        ctx.EnsureCapacity(found);
+        for (var i = 0; i < found; i++)
+        {
+            var doc = s.HeapDoc[i];
+            var c = ctx.AddCandidate(doc, s.IsSeen(doc) ? (byte)1 : (byte)0);
+            s.Recompute(c);
+        }
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    private void Prepare(Scratch s, TenantIndex index, TipRequest request, DateTimeOffset now)
+    {
+        var ctx = s.Context;
+        ctx.Index = index;
+        ctx.Columns = index.Columns ??= new TipColumns(index);
+        ctx.CurrentRequest = request;
+        ctx.CurrentNow = now;
+        ctx.K1 = Options.Bm25K1;
+        ctx.B = Options.Bm25B;
+        ctx.Count = 0;
+        ctx.ClauseCount = 0;
+        ctx.ResetClauses();
+        s.NowSeconds = (now - TipFeatureColumns.Epoch).TotalSeconds;
+
+        // Document limit first, then the columns (which are at least that long).
+        var n = index.DocItem.Snapshot(out s.DocItem);
+        ctx.DocumentLimit = n;
+        s.Limit = n;
+        ctx.AverageLength = index.AverageLength;
+        index.DocFlags.Snapshot(out s.Flags);
+        index.DocKind.Snapshot(out s.Kinds);
+        index.DocAuthor.Snapshot(out s.Authors);
+        index.DocFilter.Snapshot(out s.Filter);
+        index.Quality.Snapshot(out s.Quality);
+        index.DocLength.Snapshot(out s.Lengths);
+        index.Helpful.Snapshot(out s.Helpful);
+        index.NotHelpful.Snapshot(out s.NotHelpful);
+        index.DocCreated.Snapshot(out s.Created);
+        s.ForwardCount = index.Forward.Snapshot(out s.Forward);
+        index.DocForwardStart.Snapshot(out s.ForwardStart);
+        index.DocSkillCount.Snapshot(out s.SkillCount);
+
+        // Learner and filters.
+        s.Learner = index.FindLearner(request.Learner.Value);
+        var state = index.LearnerAt(s.Learner);
+        s.Dismissed = state.Dismissed;
+        s.SeenItems = state.Seen;
+        s.ExcludeSeen = request.ExcludeSeen;
+        s.IncludeOwn = request.IncludeOwn;
+        s.KindMask = 0;
+        if (request.Kinds is { Count: > 0 } kinds)
+        {
+            for (var i = 0; i < kinds.Count; i++)
+            {
+                s.KindMask |= 1 << (int)kinds[i];
+            }
+        }
+
+        s.RequireCount = 0;
+        s.RequireSkills = request.RequireSkills is { Count: > 0 };
+        if (request.RequireSkills is { Count: > 0 } required)
+        {
+            for (var i = 0; i < required.Count; i++)
+            {
+                var id = index.Skills.Find(required[i]);
+                if (id >= 0 && s.RequireCount < s.Require.Length)
+                {
+                    s.Require[s.RequireCount++] = id;
+                }
+            }
+        }
+
+        var audiences = index.Audiences;
+        if (s.AudienceVisible.Length < audiences.Length)
+        {
+            s.AudienceVisible = new bool[Math.Max(audiences.Length, s.AudienceVisible.Length * 2)];
+        }
+
+        s.AudienceVisible[0] = true;
+        for (var a = 1; a < audiences.Length; a++)
+        {
+            s.AudienceVisible[a] = Visible(audiences[a], state);
+        }
+
+        // Clauses: context keys, skills, terms, then the learner's gaps.
+        var documents = Math.Max(1, n);
+        var keys = request.ContextKeys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            AddClause(s, TipClauseKind.ContextKey, index.ContextKeys, index.ContextKeys.Find(keys[i]), documents, 1.0);
+        }
+
+        var skills = request.Skills;
+        for (var i = 0; i < skills.Count; i++)
+        {
+            AddClause(s, TipClauseKind.Skill, index.Skills, index.Skills.Find(skills[i]), documents, 1.0);
+        }
+
+        if (!string.IsNullOrEmpty(request.Text))
+        {
+            var termState = new TermState(s, index, documents);
+            TextAnalyzer.Tokenize(request.Text, ref termState, static (term, ref st) => st.Add(term));
+        }
+
+        AddGaps(s, index, request, state, documents);
+
+        // Only a request that names nothing (no key, skill or text) falls back to every item ranked by its prior;
+        // one that names something nobody has written about gets nothing rather than unrelated items.
+        s.NoMatch = ctx.ClauseCount == 0 && (keys.Count > 0 || skills.Count > 0 || !string.IsNullOrWhiteSpace(request.Text));
+    }
+
+    private void AddGaps(Scratch s, TenantIndex index, TipRequest request, LearnerState state, int documents)
+    {
+        var mastery = Options.MasteryLevel;
+        var count = 0;
+        Span<int> skills = stackalloc int[16];
+        Span<double> gaps = stackalloc double[16];
+        for (var r = 0; r < request.Skills.Count; r++)
+        {
+            var id = index.Skills.Find(request.Skills[r]);
+            if (id >= 0 && count < skills.Length)
+            {
+                var level = state.LevelOf(id);
+                if (level < mastery && skills[..count].IndexOf(id) < 0)
+                {
+                    skills[count] = id;
+                    gaps[count++] = 1 - level;
+                }
+            }
+        }
+
+        for (var i = 0; i < state.LevelSkills.Length && count < skills.Length; i++)
+        {
+            var level = state.Levels[i];
+            var id = state.LevelSkills[i];
+            if (level < mastery && skills[..count].IndexOf(id) < 0)
+            {
+                skills[count] = id;
+                gaps[count++] = 1 - level;
+            }
+        }
+
+        // Largest gaps first (ties by skill number), at most MaxGaps.
+        for (var taken = 0; taken < MaxGaps && taken < count; taken++)
+        {
+            var best = taken;
+            for (var j = taken + 1; j < count; j++)
+            {
+                if (gaps[j] > gaps[best] || (gaps[j] == gaps[best] && skills[j] < skills[best]))
+                {
+                    best = j;
+                }
+            }
+
+            (skills[taken], skills[best]) = (skills[best], skills[taken]);
+            (gaps[taken], gaps[best]) = (gaps[best], gaps[taken]);
+            AddClause(s, TipClauseKind.SkillGap, index.Skills, skills[taken], documents, gaps[taken]);
+        }
+    }
+
+    private static bool Visible(Audience audience, LearnerState learner)
+    {
+        if (audience.Teams.Count > 0 && (learner.Team is null || !audience.Teams.Contains(learner.Team)))
+        {
+            return false;
+        }
+
+        if (audience.Roles.Count > 0)
+        {
+            foreach (var role in learner.Roles)
+            {
+                if (audience.Roles.Contains(role))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void AddClause(Scratch s, TipClauseKind kind, Vocabulary vocabulary, int id, int documents, double weight)
+    {
+        var ctx = s.Context;
+        if (id < 0 || ctx.ClauseCount >= TipContext.MaxClauses)
+        {
+            return;
+        }
+
+        for (var c = 0; c < ctx.ClauseCount; c++)
+        {
+            if (ctx.ClauseKinds[c] == kind && ctx.ClauseIds[c] == id)
+            {
+                return;
+            }
+        }
+
+        var list = vocabulary.List(id);
+        var length = list.Docs.Snapshot(out var docs);
+        if (length == 0)
+        {
+            return;
+        }
+
+        var clause = ctx.ClauseCount++;
+        ctx.ClauseKinds[clause] = kind;
+        ctx.ClauseIds[clause] = id;
+        ctx.ClauseDocs[clause] = docs;
+        ctx.ClauseLength[clause] = length;
+        ctx.ClauseDf[clause] = length;
+        ctx.ClauseIdf[clause] = Formulas.Idf(documents, Math.Min(length, documents));
+        ctx.ClauseWeight[clause] = weight;
+        if (list.Frequencies is { } frequencies)
+        {
+            frequencies.Snapshot(out var freqs);
+            ctx.ClauseFreqs[clause] = freqs;
+        }
+        else
+        {
+            ctx.ClauseFreqs[clause] = null;
+        }
+
+        ctx.ClauseMaxTf[clause] = Math.Max(1, list.MaxFrequency);
+        ctx.ClauseMinLen[clause] = list.MinLength == int.MaxValue ? 1 : list.MinLength;
+    }
+
+    private struct TermState(Scratch s, TenantIndex index, int documents)
+    {
+        public readonly void Add(ReadOnlySpan<char> term) =>
+            AddClause(s, TipClauseKind.Term, index.Terms, index.Terms.Find(term), documents, 1.0);
+    }
+
+    // ------------------------------------------------------------------ exhaustive
+
+    /// <summary>Every accepted document that matches a clause (or every accepted document when there are none), with match scores.</summary>
+    private static void Gather(Scratch s)
+    {
+        var ctx = s.Context;
+        var m = ctx.ClauseCount;
+        ctx.Count = 0;
+        if (m == 0)
+        {
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
+            {
+                if (s.Accept(d))
+                {
+                    ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
+                }
+            }
+
+            return;
+        }
+
+        for (var c = 0; c < m; c++)
+        {
+            s.Pos[c] = 0;
+            s.Cur[c] = s.DocAt(c, 0);
+        }
+
+        Span<double> sums = stackalloc double[4];
+        while (true)
+        {
+            var d = int.MaxValue;
+            for (var c = 0; c < m; c++)
+            {
+                if (s.Cur[c] < d)
+                {
+                    d = s.Cur[c];
+                }
+            }
+
+            if (d == int.MaxValue)
+            {
+                break;
+            }
+
+            var accept = s.Accept(d);
+            sums.Clear();
+            uint mask = 0;
+            for (var c = 0; c < m; c++)
+            {
+                if (s.Cur[c] == d)
+                {
+                    if (accept)
+                    {
+                        sums[(int)ctx.ClauseKinds[c] - 1] += s.Contribution(c, s.Pos[c], d);
+                        mask |= 1u << c;
+                    }
+
+                    s.Pos[c]++;
+                    s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                }
+            }
+
+            if (accept)
+            {
+                var i = ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
+                ctx.Context[i] = (float)sums[0];
+                ctx.Skill[i] = (float)sums[1];
+                ctx.Text[i] = (float)sums[2];
+                ctx.Gap[i] = (float)sums[3];
+                ctx.Mask[i] = mask;
+            }
+        }
+    }
+
+    /// <summary>Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order.</summary>
+    private static int TopOfCandidates(Scratch s, int k)
+    {
+        var ctx = s.Context;
+        s.HeapReset(k);
+        for (var i = 0; i < ctx.Count; i++)
+        {
+            s.Offer(ctx.Scores[i], i);
+        }
+
+        return s.HeapSortDescending();
+    }
+
+    // ------------------------------------------------------------------ MaxScore
+
+    private static int MaxScore(Scratch s, LinearTipWeights w, int k, out int scored)
+    {
+        var ctx = s.Context;
+        var m = ctx.ClauseCount;
+        s.HeapReset(k);
+        scored = 0;
+        if (m == 0)
+        {
+            // No clause: every accepted document is a candidate, ranked by its prior.
+            for (var d = 0; d < (s.NoMatch ? 0 : s.Limit); d++)
+            {
+                if (!s.Accept(d))
+                {
+                    continue;
+                }
+
+                scored++;
+                var prior = w.WilsonZ == ctx.Index.WilsonZ
+                    ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                    : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+                s.Offer(w.Score(0, 0, 0, 0, prior, s.IsSeen(d)), d);
+            }
+
+            return s.HeapSortDescending();
+        }
+
+        // Clause weights and upper bounds; order clauses by bound, ascending.
+        var perm = s.Perm;
+        var ub = s.UpperBound;
+        var weight = s.ClauseScale;
+        for (var c = 0; c < m; c++)
+        {
+            weight[c] = ctx.ClauseKinds[c] switch
+            {
+                TipClauseKind.ContextKey => w.Context,
+                TipClauseKind.Skill => w.Skill,
+                TipClauseKind.Term => w.Text,
+                _ => w.Gap,
+            };
+            var bound = ctx.ClauseIdf[c] * (ctx.ClauseKinds[c] == TipClauseKind.SkillGap ? ctx.ClauseWeight[c] : 1.0);
+            if (ctx.ClauseKinds[c] == TipClauseKind.Term)
+            {
+                bound *= Formulas.Bm25Tf(ctx.ClauseMaxTf[c], ctx.ClauseMinLen[c], ctx.AverageLength, ctx.K1, ctx.B);
+            }
+
+            ub[c] = Math.Max(0, weight[c] * bound);
+            perm[c] = c;
+            s.Pos[c] = 0;
+            s.Cur[c] = s.DocAt(c, 0);
+        }
+
+        Array.Sort(ub, perm, 0, m);
+        var prefix = s.Prefix;
+        var running = 0.0;
+        for (var i = 0; i < m; i++)
+        {
+            running += ub[i];
+            prefix[i] = running;
+        }
+
+        var priorBound = w.PriorUpperBound;
+        var precomputed = w.WilsonZ == ctx.Index.WilsonZ;
+        var essential = 0;
+        s.Visited = 0;
+        var threshold = double.NegativeInfinity;
+        Span<double> sums = stackalloc double[4];
+        while (true)
+        {
+            var d = int.MaxValue;
+            for (var i = essential; i < m; i++)
+            {
+                var cur = s.Cur[perm[i]];
+                if (cur < d)
+                {
+                    d = cur;
+                }
+            }
+
+            if (d == int.MaxValue)
+            {
+                break;
+            }
+
+            s.Visited++;
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            if (s.HeapFull && essential > 0)
+            {
+                // Cheapest test first: the bounds of the lists on d, without touching any per-document column.
+                var bound = priorBound + prefix[essential - 1];
+                for (var i = essential; i < m; i++)
+                {
+                    if (s.Cur[perm[i]] == d)
+                    {
+                        bound += ub[i];
+                    }
+                }
+
+                if (bound < threshold - slack)
+                {
+                    for (var i = essential; i < m; i++)
+                    {
+                        var c = perm[i];
+                        if (s.Cur[c] == d)
+                        {
+                            s.Pos[c]++;
+                            s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
+            sums.Clear();
+            var estimate = 0.0;
+            for (var i = essential; i < m; i++)
+            {
+                var c = perm[i];
+                if (s.Cur[c] == d)
+                {
+                    var v = s.Contribution(c, s.Pos[c], d);
+                    sums[(int)ctx.ClauseKinds[c] - 1] += v;
+                    estimate += weight[c] * v;
+                    s.Pos[c]++;
+                    s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                }
+            }
+
+            if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
+            {
+                continue;   // cannot reach the top k even with the best prior and every other clause
+            }
+
+            if (!s.Accept(d))
+            {
+                continue;
+            }
+
+            var prior = precomputed
+                ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+            estimate += prior;
+            var pruned = false;
+            for (var i = essential - 1; i >= 0; i--)
+            {
+                if (s.HeapFull && estimate + prefix[i] < threshold - slack)
+                {
+                    pruned = true;
+                    break;
+                }
+
+                var c = perm[i];
+                if (s.Seek(c, d))
+                {
+                    var v = s.Contribution(c, s.Pos[c], d);
+                    sums[(int)ctx.ClauseKinds[c] - 1] += v;
+                    estimate += weight[c] * v;
+                }
+            }
+
+            if (pruned)
+            {
+                continue;
+            }
+
+            scored++;
+            var score = w.Score((float)sums[0], (float)sums[1], (float)sums[2], (float)sums[3], prior, s.IsSeen(d));
+            if (s.Offer(score, d) && s.HeapFull)
+            {
+                threshold = s.HeapScore[0];
+                var limit = threshold - (1e-9 * (1 + Math.Abs(threshold)));
+                while (essential < m && prefix[essential] + priorBound < limit)
+                {
+                    essential++;
+                }
+            }
+        }
+
+        return s.HeapSortDescending();
+    }
+
+    // ------------------------------------------------------------------ scratch
+
+    internal sealed class Scratch
+    {
+        public readonly TipContext Context = new();
+        public readonly int[] Pos = new int[TipContext.MaxClauses];
+        public readonly int[] Cur = new int[TipContext.MaxClauses];
+        public readonly int[] Perm = new int[TipContext.MaxClauses];
+        public readonly double[] UpperBound = new double[TipContext.MaxClauses];
+        public readonly double[] Prefix = new double[TipContext.MaxClauses];
+        public readonly double[] ClauseScale = new double[TipContext.MaxClauses];
+        public readonly int[] Require = new int[16];
+        public bool[] AudienceVisible = new bool[8];
+        public double[] HeapScore = new double[128];
+        public int[] HeapDoc = new int[128];
+        public int HeapSize;
+        public int HeapCapacity;
+
+        public int Limit;
+        public int Visited;
+        public bool NoMatch;
+        public double NowSeconds;
+        public int[] DocItem = [];
+        public byte[] Flags = [];
+        public byte[] Kinds = [];
+        public int[] Authors = [];
+        public int[] Filter = [];
+        public float[] Quality = [];
+        public ushort[] Lengths = [];
+        public int[] Helpful = [];
+        public int[] NotHelpful = [];
+        public int[] Created = [];
+        public int[] Forward = [];
+        public int ForwardCount;
+        public int[] ForwardStart = [];
+        public byte[] SkillCount = [];
+        public int Learner;
+        public int[] Dismissed = [];
+        public int[] SeenItems = [];
+        public bool ExcludeSeen;
+        public bool IncludeOwn;
+        public int KindMask;
+        public bool RequireSkills;
+        public int RequireCount;
+
+        public bool HeapFull => HeapSize == HeapCapacity;
+
+        public int DocAt(int clause, int posting)
+        {
+            var ctx = Context;
+            if (posting >= ctx.ClauseLength[clause])
+            {
+                return int.MaxValue;
+            }
+
+            var doc = ctx.ClauseDocs[clause][posting];
+            return doc < Limit ? doc : int.MaxValue;
+        }
+
+        /// <summary>Moves clause <paramref name="c"/> to the first posting ≥ <paramref name="target"/> (galloping); true when it is on target.</summary>
+        public bool Seek(int c, int target)
+        {
+            var cur = Cur[c];
+            if (cur >= target)
+            {
+                return cur == target;
+            }
+
+            var docs = Context.ClauseDocs[c];
+            var length = Context.ClauseLength[c];
+            var lo = Pos[c];
+            var step = 1;
+            var hi = lo + 1;
+            while (hi < length && docs[hi] < target)
+            {
+                lo = hi;
+                step <<= 1;
+                hi = lo + step;
+            }
+
+            if (hi > length)
+            {
+                hi = length;
+            }
+
+            // First index in (lo, hi] with docs[index] >= target.
+            var left = lo + 1;
+            var right = hi;
+            while (left < right)
+            {
+                var mid = (left + right) >>> 1;
+                if (docs[mid] < target)
+                {
+                    left = mid + 1;
+                }
+                else
+                {
+                    right = mid;
+                }
+            }
+
+            Pos[c] = left;
+            Cur[c] = DocAt(c, left);
+            return Cur[c] == target;
+        }
+
+        /// <summary>The unweighted match score of clause <paramref name="c"/> for document <paramref name="doc"/> at <paramref name="posting"/>.</summary>
+        public double Contribution(int c, int posting, int doc)
+        {
+            var ctx = Context;
+            switch (ctx.ClauseKinds[c])
+            {
+                case TipClauseKind.Term:
+                    var tf = ctx.ClauseFreqs[c]![posting];
+                    return ctx.ClauseIdf[c] * Formulas.Bm25Tf(tf, Lengths[doc], ctx.AverageLength, ctx.K1, ctx.B);
+                case TipClauseKind.SkillGap:
+                    return ctx.ClauseIdf[c] * ctx.ClauseWeight[c];
+                default:
+                    return ctx.ClauseIdf[c];
+            }
+        }
+
+        public void Recompute(int i)
+        {
+            var ctx = Context;
+            var doc = ctx.Docs[i];
+            Span<double> sums = stackalloc double[4];
+            uint mask = 0;
+            for (var c = 0; c < ctx.ClauseCount; c++)
+            {
+                var p = Array.BinarySearch(ctx.ClauseDocs[c], 0, ctx.ClauseLength[c], doc);
+                if (p >= 0)
+                {
+                    sums[(int)ctx.ClauseKinds[c] - 1] += Contribution(c, p, doc);
+                    mask |= 1u << c;
+                }
+            }
+
+            ctx.Context[i] = (float)sums[0];
+            ctx.Skill[i] = (float)sums[1];
+            ctx.Text[i] = (float)sums[2];
+            ctx.Gap[i] = (float)sums[3];
+            ctx.Mask[i] = mask;
+        }
+
+        public bool Accept(int d)
+        {
+            var filter = Filter[d];
+            if ((filter & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
+            {
+                return false;
+            }
+
+            if (KindMask != 0 && (KindMask & (1 << Kinds[d])) == 0)
+            {
+                return false;
+            }
+
+            var own = Authors[d] == Learner;
+            if (own && !IncludeOwn)
+            {
+                return false;
+            }
+
+            var audience = filter >> 8;
+            if (audience != 0 && !own && (audience >= AudienceVisible.Length || !AudienceVisible[audience]))
+            {
+                return false;
+            }
+
+            if (Dismissed.Length != 0 && Array.BinarySearch(Dismissed, DocItem[d]) >= 0)
+            {
+                return false;
+            }
+
+            if (ExcludeSeen && SeenItems.Length != 0 && Array.BinarySearch(SeenItems, DocItem[d]) >= 0)
+            {
+                return false;
+            }
+
+            if (RequireSkills)
+            {
+                var start = ForwardStart[d];
+                var end = start + SkillCount[d];
+                var any = false;
+                for (var f = start; f < end && !any; f++)
+                {
+                    any = Require.AsSpan(0, RequireCount).Contains(Forward[f]);
+                }
+
+                if (!any)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public bool IsSeen(int d) => SeenItems.Length != 0 && Array.BinarySearch(SeenItems, DocItem[d]) >= 0;
+
+        // Bounded min-heap: the root is the worst kept entry (lowest score, then highest document/candidate number).
+        public void HeapReset(int k)
+        {
+            if (HeapScore.Length < k)
+            {
+                HeapScore = new double[k];
+                HeapDoc = new int[k];
+            }
+
+            HeapSize = 0;
+            HeapCapacity = k;
+        }
+
+        private static bool Worse(double s1, int d1, double s2, int d2) => s1 < s2 || (s1 == s2 && d1 > d2);
+
+        /// <summary>Offers an entry; returns true when it was kept.</summary>
+        public bool Offer(double score, int doc)
+        {
+            if (double.IsNaN(score))
+            {
+                score = double.NegativeInfinity;
+            }
+
+            if (HeapSize < HeapCapacity)
+            {
+                var i = HeapSize++;
+                HeapScore[i] = score;
+                HeapDoc[i] = doc;
+                while (i > 0)
+                {
+                    var parent = (i - 1) >> 1;
+                    if (!Worse(HeapScore[i], HeapDoc[i], HeapScore[parent], HeapDoc[parent]))
+                    {
+                        break;
+                    }
+
+                    Swap(i, parent);
+                    i = parent;
+                }
+
+                return true;
+            }
+
+            if (HeapCapacity == 0 || !Worse(HeapScore[0], HeapDoc[0], score, doc))
+            {
+                return false;
+            }
+
+            HeapScore[0] = score;
+            HeapDoc[0] = doc;
+            SiftDown(0, HeapSize);
+            return true;
+        }
+
+        /// <summary>Sorts the kept entries best first in place; returns their count.</summary>
+        public int HeapSortDescending()
+        {
+            var n = HeapSize;
+            for (var end = n - 1; end > 0; end--)
+            {
+                Swap(0, end);
+                SiftDown(0, end);
+            }
+
+            return n;
+        }
+
+        private void SiftDown(int i, int size)
+        {
+            while (true)
+            {
+                var left = (2 * i) + 1;
+                if (left >= size)
+                {
+                    return;
+                }
+
+                var worst = left;
+                var right = left + 1;
+                if (right < size && Worse(HeapScore[right], HeapDoc[right], HeapScore[left], HeapDoc[left]))
+                {
+                    worst = right;
+                }
+
+                if (!Worse(HeapScore[worst], HeapDoc[worst], HeapScore[i], HeapDoc[i]))
+                {
+                    return;
+                }
+
+                Swap(i, worst);
+                i = worst;
+            }
+        }
+
+        private void Swap(int a, int b)
+        {
+            (HeapScore[a], HeapScore[b]) = (HeapScore[b], HeapScore[a]);
+            (HeapDoc[a], HeapDoc[b]) = (HeapDoc[b], HeapDoc[a]);
+        }
+    }
+}
