@@ -51,6 +51,7 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """;
         AssignPositionsSql = $"SELECT {_schema}.assign_positions()";
+        AssignPositionsInlineSql = $"SELECT {_schema}.assign_positions(false)";
 
         _listener = new ChangeListener(this);
     }
@@ -69,6 +70,9 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
     /// <summary>Numbers committed changes (see the schema script); returns the feed head.</summary>
     internal string AssignPositionsSql { get; }
+
+    /// <summary>Numbers pending changes inside a writer's transaction unless another numbering holds the head.</summary>
+    internal string AssignPositionsInlineSql { get; }
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
@@ -164,8 +168,10 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                     if (scope.Appended)
                     {
                         commitSent = true;
-                        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        RequestNumbering();
+                        if (!await scope.CommitAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            RequestNumbering();
+                        }
                     }
                 }
                 finally
@@ -609,7 +615,12 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             _appends.Add(append);
         }
 
-        public async Task CommitAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Sends the change rows, an attempt to number them in this transaction (skipped when another numbering holds the
+        /// head, so writers never wait for each other) and COMMIT in one round trip. Returns whether the changes were
+        /// numbered here; if not, the background numberer does it.
+        /// </summary>
+        public async Task<bool> CommitAsync(CancellationToken cancellationToken)
         {
             if (_appends.Count == 0 || !_begun)
             {
@@ -632,9 +643,20 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
                 _batches.Add(batch);
             }
 
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(store.AssignPositionsInlineSql));
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            bool numbered;
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                numbered = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0);
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
+            }
+
             _finished = true;
+            return numbered;
         }
 
         /// <summary>Rolls back what was begun and not committed (a failed write, or one that had nothing to write).</summary>

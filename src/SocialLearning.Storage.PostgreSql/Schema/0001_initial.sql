@@ -168,7 +168,10 @@ CREATE INDEX changes_by_tenant ON {S}.changes (tenant_id, position);
 CREATE INDEX changes_pending ON {S}.changes (seq) WHERE position IS NULL;
 CREATE INDEX changes_by_write_token ON {S}.changes (write_token);
 
-CREATE FUNCTION {S}.assign_positions() RETURNS bigint LANGUAGE plpgsql AS $fn$
+-- wait = false is used inside a writer's own transaction, just before its COMMIT: it numbers only when no other
+-- numbering holds the head (SKIP LOCKED, so writers never queue behind each other) and returns NULL otherwise; the
+-- writer's commit then makes the numbering visible, and the lock is held until it is.
+CREATE FUNCTION {S}.assign_positions(wait boolean DEFAULT true) RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
     head bigint;
     assigned bigint;
@@ -179,7 +182,14 @@ BEGIN
     END IF;
     -- Serializes numbering: the lock is held until this transaction has committed and become visible. Each
     -- statement below takes a new snapshot (read committed), so it sees what the previous numbering committed.
-    SELECT position INTO head FROM {S}.feed_head WHERE id = 1 FOR UPDATE;
+    IF wait THEN
+        SELECT position INTO head FROM {S}.feed_head WHERE id = 1 FOR UPDATE;
+    ELSE
+        SELECT position INTO head FROM {S}.feed_head WHERE id = 1 FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     WITH pending AS (
         SELECT seq, row_number() OVER (ORDER BY seq) AS rn
         FROM {S}.changes WHERE position IS NULL ORDER BY seq LIMIT 50000)
