@@ -288,7 +288,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     {
         StoreArguments.Tenant(tenant);
         const string Columns = "SELECT tenant, learner, skill, source, level, given_by, observed_ticks, observed_offset FROM evidence";
-        static ProficiencyEvidence Map(SqliteDataReader r) => new()
+        static ProficiencyEvidence Map(SqliteSession.Cursor r) => new()
         {
             Tenant = new TenantId(r.GetString(0)),
             Learner = new LearnerId(r.GetString(1)),
@@ -422,7 +422,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     {
         StoreArguments.Tenant(tenant);
         const string Columns = "SELECT tenant, contribution_id, learner, kind, occurred_ticks, occurred_offset, note FROM interactions";
-        static Interaction Map(SqliteDataReader r) => new()
+        static Interaction Map(SqliteSession.Cursor r) => new()
         {
             Tenant = new TenantId(r.GetString(0)),
             ContributionId = new ContributionId(r.GetString(1)),
@@ -701,8 +701,8 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
         JsonSerializer.Deserialize(json, type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
 
     /// <summary>Reads column 0 as the UTF-8 bytes SQLite stores, skipping a UTF-16 string and the serializer's transcoding back.</summary>
-    private static T DeserializeUtf8<T>(SqliteDataReader reader, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(0), type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
+    private static T DeserializeUtf8<T>(SqliteSession.Cursor reader, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(reader.GetUtf8(0), type) ?? throw new SocialLearningStorageException($"A stored {typeof(T).Name} record is empty.");
 
     private static long OffsetMinutes(DateTimeOffset value) => (long)value.Offset.TotalMinutes;
 
@@ -767,7 +767,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
     private async IAsyncEnumerable<T> Stream<T>(
         string sql,
         object?[] args,
-        Func<SqliteDataReader, T> map,
+        Func<SqliteSession.Cursor, T> map,
         Action<SqliteSession>? precheck,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -785,7 +785,7 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
 
         // A session whose statement failed is closed rather than pooled; one the caller stopped reading is reused.
         var healthy = true;
-        SqliteDataReader? reader = null;
+        SqliteSession.Cursor? reader = null;
         try
         {
             try

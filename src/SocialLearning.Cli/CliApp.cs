@@ -1,0 +1,21 @@
+using Spectre.Console.Cli;
+
+namespace SocialLearning.Cli;
+
+/// <summary>The <c>sociallearning</c> command line: <c>import</c>, <c>evaluate</c>, <c>report</c>.</summary>
+public static class CliApp
+{
+    /// <summary>Runs the command line with the given arguments and returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("sociallearning");
+            config.AddCommand<ImportCommand>("import").WithDescription("Convert a StackExchange dump to the host data JSON format, or O*NET to a skill graph JSON file.");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate rankers on a StackExchange dump folder or a host data JSON file.");
+            config.AddCommand<ReportCommand>("report").WithDescription("Print a saved JSON report and render it as HTML.");
+        });
+        return app.RunAsync(args);
+    }
+}

@@ -1,0 +1,1 @@
+return await SocialLearning.Cli.CliApp.RunAsync(args).ConfigureAwait(false);
