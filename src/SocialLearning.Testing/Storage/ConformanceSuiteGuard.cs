@@ -12,6 +12,7 @@ public abstract class ConformanceSuiteGuard
     /// <summary>Every generic abstract suite in this package.</summary>
     public static IReadOnlyList<Type> Suites { get; } = typeof(ConformanceSuiteGuard).Assembly.GetTypes()
         .Where(t => t.IsAbstract && t.IsGenericTypeDefinition && t.IsPublic && t.Name.Contains("ConformanceTests", StringComparison.Ordinal)
+                    && t.Namespace == typeof(ConformanceSuiteGuard).Namespace // store suites only, not the ranker suites
                     && t.GetGenericTypeDefinition() != typeof(StoreConformanceTestBase<>))
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .ToList();
