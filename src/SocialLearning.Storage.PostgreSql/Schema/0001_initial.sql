@@ -143,9 +143,9 @@ CREATE TABLE {S}.idempotency (
 );
 
 -- The change feed. A write transaction inserts its change with position NULL as its last statement; seq (taken
--- at that insert, so after every lock the transaction needed) orders changes consistently with commits. Right
--- after committing, the writer calls assign_positions(), which hands out positions to every committed change
--- that has none, in seq order, while holding the feed_head row lock until its own commit. Positions therefore
+-- at that insert, so after every lock the transaction needed) orders changes consistently with commits.
+-- assign_positions() hands out positions to every committed change that has none (and, inside a writer's own
+-- transaction, to that writer's change), in seq order, while holding the feed_head row lock until its own commit. Positions therefore
 -- become visible in increasing order and without holes: a reader that sees position N sees every position below
 -- N, so a follower that resumes from its last position misses nothing. Writers still commit concurrently (group
 -- commit); only the short numbering transaction is serialized, and one numbering covers every writer waiting.
