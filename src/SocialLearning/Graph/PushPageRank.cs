@@ -23,7 +23,7 @@ namespace SocialLearning.Graph;
 internal static class PushPageRank
 {
     /// <summary>Default residual threshold ε (per unit of weighted degree).</summary>
-    public const double DefaultEpsilon = 1e-5;
+    public const double DefaultEpsilon = 1e-4;
 
     [ThreadStatic]
     private static Workspace? t_workspace;

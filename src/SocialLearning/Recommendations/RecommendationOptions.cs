@@ -124,9 +124,9 @@ public sealed class RecommendationOptions
     /// Residual threshold ε of the learning-path planner's personalised PageRank, computed by forward push: a skill is
     /// pushed while its residual exceeds ε × its weighted degree. Each estimate is at most ε × the skill's weighted
     /// degree below the exact value, and the work is at most about 1 / (restart × ε) pushes whatever the graph size.
-    /// Default 1e-5.
+    /// Default 1e-4.
     /// </summary>
-    public double PageRankPushEpsilon { get; set; } = 1e-5;
+    public double PageRankPushEpsilon { get; set; } = 1e-4;
 
     /// <summary>Shortest time between ExpertiseRank recomputations after changes. Default 10 seconds.</summary>
     public TimeSpan ExpertiseRankRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
