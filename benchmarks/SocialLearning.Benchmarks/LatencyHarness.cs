@@ -75,6 +75,23 @@ internal static class LatencyHarness
         return report.ToString();
     }
 
+    /// <summary>Only the peers and learning-path rows (no tip corpora), for quick before/after runs of those tasks.</summary>
+    public static string RunPeople()
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}. Load average at start: {LoadAverage()}.");
+        report.AppendLine();
+        report.AppendLine("| task | queries | raw p50 µs | raw p99 µs | best-of-5 p50 µs | best-of-5 p95 µs | best-of-5 p99 µs | mean µs | queries/s | candidates (mean / p99) | alloc B/query |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var people = PeopleCorpus.Get();
+        PeopleRow(report, "peers: fusion, 1-2 Zipfian skills, top 10", people.PeerRequests.Length, q => people.Peer(q, text: false), withScored: true);
+        PeopleRow(report, "peers: fusion, skills + 2-3 words, top 10", people.PeerTextRequests.Length, q => people.Peer(q, text: true), withScored: true);
+        PeopleRow(report, "learning path: 10 steps, graph only", people.PathRequests.Length, q => people.Path(q, full: false), withScored: false);
+        PeopleRow(report, "learning path: 10 steps + 3 tips + 2 mentors per step", people.FullPathRequests.Length, q => people.Path(q, full: true), withScored: false);
+        report.AppendLine(CultureInfo.InvariantCulture, $"Load average at end: {LoadAverage()}.");
+        return report.ToString();
+    }
+
     private static void Row(StringBuilder report, int size, string system, int n, Func<int, int> query, bool withScored)
     {
         var (stats, scored, alloc) = Measure(n, query);

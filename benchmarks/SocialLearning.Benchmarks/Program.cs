@@ -11,6 +11,20 @@ if (args.Length > 1 && args[0] == "diag")
     return;
 }
 
+// dotnet run -c Release -- people [--out file]      only the peers and learning-path latency rows (no tip corpora)
+if (args.Length > 0 && args[0] == "people")
+{
+    var report = LatencyHarness.RunPeople();
+    Console.WriteLine(report);
+    var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+    if (output is not null)
+    {
+        File.WriteAllText(output, report);
+    }
+
+    return;
+}
+
 if (args.Length > 0 && args[0] == "latency")
 {
     var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();

@@ -70,6 +70,18 @@ internal sealed class SkillGraphView
     }
 }
 
+/// <summary>Personalised PageRank of the skills forward push reached (ascending node numbers); every other skill has 0.</summary>
+internal readonly struct SparseRank(int[] nodes, double[] values)
+{
+    public int[] Nodes => nodes;
+
+    public float Of(int skill)
+    {
+        var i = Array.BinarySearch(nodes, skill);
+        return i >= 0 ? (float)values[i] : 0f;
+    }
+}
+
 /// <summary>"People like you learned next": counts of consecutive skills in learners' evidence timelines.</summary>
 internal sealed class TransitionTable
 {
@@ -227,13 +239,14 @@ internal sealed class LearningPathPlanner(
             AddClosure(graph, learner, mastery, target, required, prerequisiteOf, isTarget: true);
         }
 
-        // Personalised PageRank from the targets, else from what the learner knows, else skill popularity.
-        var personalization = new double[skillCount];
+        // Personalised PageRank from the targets, else from what the learner knows, else skill popularity:
+        // forward push (local, work bounded by the seed neighbourhood), not power iteration over the whole graph.
+        var seeds = new List<(int Node, double Weight)>();
         if (targets.Count > 0)
         {
             foreach (var t in targets)
             {
-                personalization[t] = 1;
+                seeds.Add((t, 1));
             }
         }
         else if (learner.LevelSkills.Length > 0)
@@ -242,7 +255,7 @@ internal sealed class LearningPathPlanner(
             {
                 if (learner.LevelSkills[i] < skillCount)
                 {
-                    personalization[learner.LevelSkills[i]] = Math.Max(0.05, learner.Levels[i]);
+                    seeds.Add((learner.LevelSkills[i], Math.Max(0.05, learner.Levels[i])));
                 }
             }
         }
@@ -250,11 +263,16 @@ internal sealed class LearningPathPlanner(
         {
             for (var s = 0; s < skillCount; s++)
             {
-                personalization[s] = index.Skills.List(s).Docs.Count;
+                var docs = index.Skills.List(s).Docs.Count;
+                if (docs > 0)
+                {
+                    seeds.Add((s, docs));
+                }
             }
         }
 
-        var pageRank = PageRank.Compute(graph.Undirected, personalization, _options.PageRankRestart, _options.PageRankIterations, scaleToCount: false);
+        var ppr = PushPageRank.Compute(graph.Undirected, seeds, _options.PageRankRestart, _options.PageRankPushEpsilon);
+        var pageRank = new SparseRank(ppr.Nodes, ppr.Values);
 
         // Transitions from the learner's most recent skills.
         var transitions = TransitionTable.Get(index, _options, time);
@@ -295,7 +313,7 @@ internal sealed class LearningPathPlanner(
             Index = index,
             Skills = skills,
             RequiredArr = skills.Select(s => required.Contains(s) ? (byte)1 : (byte)0).ToArray(),
-            PageRankArr = skills.Select(s => pageRank[s]).ToArray(),
+            PageRankArr = skills.Select(s => pageRank.Of(s)).ToArray(),
             TransitionArr = skills.Select(s => transitionScore.GetValueOrDefault(s)).ToArray(),
             LevelArr = skills.Select(s => learner.LevelOf(s)).ToArray(),
         };
@@ -384,12 +402,12 @@ internal sealed class LearningPathPlanner(
     }
 
     /// <summary>The <paramref name="count"/> defined skills with the highest PageRank passing <paramref name="keep"/>, ties by id; one pass, no full sort.</summary>
-    private static List<int> TopByRank(TenantIndex index, float[] pageRank, int skillCount, int count, Func<int, bool> keep)
+    private static List<int> TopByRank(TenantIndex index, SparseRank pageRank, int skillCount, int count, Func<int, bool> keep)
     {
         var top = new List<int>(count + 1);
-        for (var s = 0; s < skillCount; s++)
+        foreach (var s in pageRank.Nodes)
         {
-            if (pageRank[s] <= 0 || (top.Count == count && pageRank[s] < pageRank[top[^1]]) || index.SkillNames[s] is null || !keep(s))
+            if (s >= skillCount || pageRank.Of(s) <= 0 || (top.Count == count && pageRank.Of(s) < pageRank.Of(top[^1])) || index.SkillNames[s] is null || !keep(s))
             {
                 continue;
             }
@@ -413,8 +431,8 @@ internal sealed class LearningPathPlanner(
         return top;
     }
 
-    private static bool Before(TenantIndex index, float[] pageRank, int a, int b) =>
-        pageRank[a] > pageRank[b] || (pageRank[a] == pageRank[b] && string.CompareOrdinal(index.Skills.Label(a), index.Skills.Label(b)) < 0);
+    private static bool Before(TenantIndex index, SparseRank pageRank, int a, int b) =>
+        pageRank.Of(a) > pageRank.Of(b) || (pageRank.Of(a) == pageRank.Of(b) && string.CompareOrdinal(index.Skills.Label(a), index.Skills.Label(b)) < 0);
 
     private static string Name(TenantIndex index, int skill) => index.SkillNames[skill] ?? index.Skills.Label(skill);
 

@@ -536,6 +536,18 @@ internal abstract class SimplePeerRanker : IPeerRanker
 
     public abstract double Score(PeerRankingContext context, int i);
 
+    /// <summary>
+    /// Every candidate's score into <paramref name="values"/>; the same arithmetic as <see cref="Score(PeerRankingContext, int)"/>,
+    /// overridden with the context's columns read once instead of through virtual properties per candidate.
+    /// </summary>
+    public virtual void Fill(PeerRankingContext context, Span<double> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Score(context, i);
+        }
+    }
+
     protected abstract string Signal { get; }
 
     public virtual void Explain(PeerRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
@@ -549,6 +561,15 @@ internal sealed class AnswerCountPeerRanker : SimplePeerRanker
 {
     public override double Score(PeerRankingContext context, int i) => context.Answers[i];
 
+    public override void Fill(PeerRankingContext context, Span<double> values)
+    {
+        var answers = context.Answers[..values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = answers[i];
+        }
+    }
+
     protected override string Signal => "answer-count";
 
     public override void Explain(PeerRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) =>
@@ -559,12 +580,31 @@ internal sealed class ZScorePeerRanker : SimplePeerRanker
 {
     public override double Score(PeerRankingContext context, int i) => Formulas.ZScore(context.Answers[i], context.Questions[i]);
 
+    public override void Fill(PeerRankingContext context, Span<double> values)
+    {
+        var answers = context.Answers[..values.Length];
+        var questions = context.Questions[..values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Formulas.ZScore(answers[i], questions[i]);
+        }
+    }
+
     protected override string Signal => "z-score";
 }
 
 internal sealed class ExpertiseRankPeerRanker : SimplePeerRanker
 {
     public override double Score(PeerRankingContext context, int i) => context.ExpertiseRank[i];
+
+    public override void Fill(PeerRankingContext context, Span<double> values)
+    {
+        var rank = context.ExpertiseRank[..values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = rank[i];
+        }
+    }
 
     protected override string Signal => "expertise-rank";
 }
@@ -576,12 +616,31 @@ internal sealed class AffinityPeerRanker : SimplePeerRanker
 
     public override double Score(PeerRankingContext context, int i) => context.Affinity[i] + (ProficiencyWeight * context.Proficiency[i]);
 
+    public override void Fill(PeerRankingContext context, Span<double> values)
+    {
+        var affinity = context.Affinity[..values.Length];
+        var proficiency = context.Proficiency[..values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = affinity[i] + (ProficiencyWeight * proficiency[i]);
+        }
+    }
+
     protected override string Signal => "affinity";
 }
 
 internal sealed class Bm25PeerRanker : SimplePeerRanker
 {
     public override double Score(PeerRankingContext context, int i) => context.TextScores[i];
+
+    public override void Fill(PeerRankingContext context, Span<double> values)
+    {
+        var text = context.TextScores[..values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = text[i];
+        }
+    }
 
     protected override string Signal => "bm25";
 }
@@ -591,6 +650,9 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
 {
     private static readonly SimplePeerRanker[] Components =
         [new AffinityPeerRanker(), new ExpertiseRankPeerRanker(), new ZScorePeerRanker(), new AnswerCountPeerRanker(), new Bm25PeerRanker()];
+
+    [ThreadStatic]
+    private static double[]? t_values;
 
     private readonly int _k = options.Value.RrfK;
     private readonly int _depth = options.Value.RrfDepth;
@@ -608,6 +670,12 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
 
         Span<int> heapIdx = stackalloc int[depth];
         Span<double> heapVal = stackalloc double[depth];
+        if (t_values is null || t_values.Length < n)
+        {
+            t_values = new double[Math.Max(n, (t_values?.Length ?? 0) * 2)];
+        }
+
+        var values = t_values.AsSpan(0, n);
         foreach (var component in Components)
         {
             if (component is Bm25PeerRanker && !useText)
@@ -616,21 +684,26 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
             }
 
             // Bounded min-heap of the component's top depth (root = worst kept: lowest value, then highest index).
+            // Once full, a candidate must beat the root to enter, so most of a large candidate set costs one compare.
+            component.Fill(context, values);
             var count = 0;
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < depth; i++)
             {
-                var v = component.Score(context, i);
-                if (count < depth)
-                {
-                    heapIdx[count] = i;
-                    heapVal[count] = v;
-                    SiftUp(heapIdx, heapVal, count++);
-                }
-                else if (v > heapVal[0])
+                heapIdx[count] = i;
+                heapVal[count] = values[i];
+                SiftUp(heapIdx, heapVal, count++);
+            }
+
+            var floor = heapVal[0];
+            for (var i = depth; i < n; i++)
+            {
+                var v = values[i];
+                if (v > floor)
                 {
                     heapIdx[0] = i;
                     heapVal[0] = v;
                     SiftDown(heapIdx, heapVal, 0, count);
+                    floor = heapVal[0];
                 }
             }
 

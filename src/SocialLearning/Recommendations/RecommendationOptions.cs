@@ -127,8 +127,16 @@ public sealed class RecommendationOptions
     /// <summary>Restart probability of personalised PageRank (and ExpertiseRank's damping is 1 − this). Default 0.15.</summary>
     public double PageRankRestart { get; set; } = 0.15;
 
-    /// <summary>Power iterations of PageRank. Default 30.</summary>
+    /// <summary>Power iterations of PageRank (ExpertiseRank). Default 30.</summary>
     public int PageRankIterations { get; set; } = 30;
+
+    /// <summary>
+    /// Residual threshold ε of the learning-path planner's personalised PageRank, computed by forward push: a skill is
+    /// pushed while its residual exceeds ε × its weighted degree. Each estimate is at most ε × the skill's weighted
+    /// degree below the exact value, and the work is at most about 1 / (restart × ε) pushes whatever the graph size.
+    /// Default 1e-4.
+    /// </summary>
+    public double PageRankPushEpsilon { get; set; } = 1e-4;
 
     /// <summary>Shortest time between ExpertiseRank recomputations after changes. Default 10 seconds.</summary>
     public TimeSpan ExpertiseRankRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -163,6 +171,7 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         Check(options.PeerLoadPenalty >= 0, nameof(options.PeerLoadPenalty), "0 or more", options.PeerLoadPenalty, f);
         Check(options.PeerLoadHalfLife > TimeSpan.Zero, nameof(options.PeerLoadHalfLife), "positive", options.PeerLoadHalfLife, f);
         Check(options.PageRankRestart > 0 && options.PageRankRestart < 1, nameof(options.PageRankRestart), "in (0, 1)", options.PageRankRestart, f);
+        Check(options.PageRankPushEpsilon is > 0 and < 1, nameof(options.PageRankPushEpsilon), "in (0, 1)", options.PageRankPushEpsilon, f);
         Check(options.PageRankIterations is >= 1 and <= 1000, nameof(options.PageRankIterations), "between 1 and 1000", options.PageRankIterations, f);
         Check(options.ExpertiseRankRefreshInterval >= TimeSpan.Zero, nameof(options.ExpertiseRankRefreshInterval), "0 or more", options.ExpertiseRankRefreshInterval, f);
         Check(options.StoreCheckInterval >= TimeSpan.Zero, nameof(options.StoreCheckInterval), "0 or more", options.StoreCheckInterval, f);
