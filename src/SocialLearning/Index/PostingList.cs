@@ -12,6 +12,44 @@ internal sealed class PostingList(bool withFrequencies)
 
     public GrowList<byte>? Frequencies { get; } = withFrequencies ? new GrowList<byte>(2) : null;
 
+    /// <summary>
+    /// Terms only: each posting's document length as a one-byte code (<see cref="LengthCode"/>) whose decoded value
+    /// (<see cref="LengthFloor"/>) is never above the length, so a query bounds a posting's BM25 score from the list
+    /// alone, without reading the document's length column.
+    /// </summary>
+    public GrowList<byte>? Norms { get; } = withFrequencies ? new GrowList<byte>(2) : null;
+
+    /// <summary>Decoded lower bounds of the 256 length codes.</summary>
+    public static readonly double[] LengthFloor = BuildFloors();
+
+    /// <summary>Lengths below 64 exactly; above, 16 codes per doubling, rounded down.</summary>
+    public static byte LengthCode(int length)
+    {
+        if (length < 64)
+        {
+            return (byte)Math.Max(0, length);
+        }
+
+        var code = 64 + (int)Math.Floor((Math.Log2(length) - 6) * 16);
+        while (code > 64 && LengthFloor[Math.Min(code, 255)] > length)
+        {
+            code--;   // guard against rounding in Log2
+        }
+
+        return (byte)Math.Min(255, code);
+    }
+
+    private static double[] BuildFloors()
+    {
+        var floors = new double[256];
+        for (var c = 0; c < 256; c++)
+        {
+            floors[c] = c < 64 ? c : Math.Floor(Math.Pow(2, 6 + ((c - 64) / 16.0)) * (1 - 1e-12));
+        }
+
+        return floors;
+    }
+
     /// <summary>Highest term frequency in the list (for the BM25 upper bound).</summary>
     public int MaxFrequency { get; private set; }
 
@@ -23,6 +61,7 @@ internal sealed class PostingList(bool withFrequencies)
     {
         var tf = Math.Clamp(frequency, 1, 255);
         Frequencies?.Add((byte)tf);
+        Norms?.Add(LengthCode(length));
         if (tf > MaxFrequency)
         {
             MaxFrequency = tf;
@@ -36,7 +75,7 @@ internal sealed class PostingList(bool withFrequencies)
         Docs.Add(doc);
     }
 
-    public long Bytes => Docs.CapacityBytes(4) + (Frequencies?.CapacityBytes(1) ?? 0) + 64;
+    public long Bytes => Docs.CapacityBytes(4) + (Frequencies?.CapacityBytes(1) ?? 0) + (Norms?.CapacityBytes(1) ?? 0) + 64;
 }
 
 /// <summary>Key → number and number → posting list, with allocation-free lookups by span. One writer.</summary>

@@ -65,6 +65,7 @@ internal sealed class TipContext : TipRankingContext
     public readonly double[] ClauseWeight = new double[MaxClauses];
     public readonly int[][] ClauseDocs = new int[MaxClauses][];
     public readonly byte[]?[] ClauseFreqs = new byte[MaxClauses][];
+    public readonly byte[]?[] ClauseNorms = new byte[MaxClauses][];
     public readonly int[] ClauseLength = new int[MaxClauses];
     public readonly int[] ClauseMaxTf = new int[MaxClauses];
     public readonly int[] ClauseMinLen = new int[MaxClauses];

@@ -21,6 +21,12 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// <summary>Documents the last query on this thread visited (scored or pruned), for diagnostics and benchmarks.</summary>
     public static int LastVisited => t_scratch?.Visited ?? 0;
 
+    /// <summary>Documents the last query passed the first bound test for.</summary>
+    public static int LastPassed => t_scratch?.Passed ?? 0;
+
+    /// <summary>Documents the last query accepted (filters) before the last bound tests.</summary>
+    public static int LastAccepted => t_scratch?.Accepted ?? 0;
+
     /// <summary>Finds the top <paramref name="k"/>; fills <paramref name="docs"/> and <paramref name="scores"/>, best first; returns how many.</summary>
     public int Search(TenantIndex index, TipRequest request, ITipRanker ranker, DateTimeOffset now, int k, Span<int> docs, Span<double> scores, out int scored)
     {
@@ -154,6 +160,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         index.DocAuthor.Snapshot(out s.Authors);
         index.DocFilter.Snapshot(out s.Filter);
         index.Quality.Snapshot(out s.Quality);
+        index.QualityBound.Snapshot(out s.QualityBound);
+        index.BlockCreated.Snapshot(out s.BlockCreated);
+        index.BlockQuality.Snapshot(out s.BlockQuality);
         index.DocLength.Snapshot(out s.Lengths);
         index.Helpful.Snapshot(out s.Helpful);
         index.NotHelpful.Snapshot(out s.NotHelpful);
@@ -338,10 +347,13 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         {
             frequencies.Snapshot(out var freqs);
             ctx.ClauseFreqs[clause] = freqs;
+            list.Norms!.Snapshot(out var norms);
+            ctx.ClauseNorms[clause] = norms;
         }
         else
         {
             ctx.ClauseFreqs[clause] = null;
+            ctx.ClauseNorms[clause] = null;
         }
 
         ctx.ClauseMaxTf[clause] = Math.Max(1, list.MaxFrequency);
@@ -505,14 +517,32 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         var priorBound = w.PriorUpperBound;
         var precomputed = w.WilsonZ == ctx.Index.WilsonZ;
-        var essential = 0;
+
+        // Per-document prior bound: the quality bound byte (when the ranker's z is the index's) and the freshness of
+        // the newest document in the document's block, computed once per block.
+        var qualityScale = precomputed ? Math.Max(0, w.Quality) / 255.0 : 0;
+        var qualityFlat = precomputed ? 0 : Math.Max(0, w.Quality);
+        var freshWeight = Math.Max(0, w.Freshness);
+        var halfLife = w.FreshnessHalfLifeSeconds;
+        var blockFresh = 0.0;
+
+        // Two partitions of the lists (MaxScore): lists below `global` cannot bring any document into the top k on
+        // their own (with the best prior anywhere), so candidates come only from the lists at or above it; inside a
+        // block of 2^BlockShift documents, lists below `local` cannot either (with the block's best prior), so the
+        // block's candidates come from the lists at or above `local`. Both only grow as the threshold rises.
+        var global = 0;
+        var local = 0;
+        var blockPrior = priorBound;
+        var blockEnd = 0;
         s.Visited = 0;
+        s.Passed = 0;
+        s.Accepted = 0;
         var threshold = double.NegativeInfinity;
         Span<double> sums = stackalloc double[4];
         while (true)
         {
             var d = int.MaxValue;
-            for (var i = essential; i < m; i++)
+            for (var i = global; i < m; i++)
             {
                 var cur = s.Cur[perm[i]];
                 if (cur < d)
@@ -526,67 +556,86 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 break;
             }
 
-            s.Visited++;
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
-            if (s.HeapFull && essential > 0)
+            if (d >= blockEnd)
             {
-                // Cheapest test first: the bounds of the lists on d, without touching any per-document column.
-                var bound = priorBound + prefix[essential - 1];
-                for (var i = essential; i < m; i++)
+                // A new block: its prior bound, and the lists that are essential in it.
+                var block = d >> TenantIndex.BlockShift;
+                blockEnd = (block + 1) << TenantIndex.BlockShift;
+                if (freshWeight != 0)
                 {
-                    if (s.Cur[perm[i]] == d)
+                    var age = s.NowSeconds - s.BlockCreated[block];
+                    blockFresh = freshWeight * (age <= 0 ? 1.0 : double.Exp2(-age / halfLife));
+                }
+
+                blockPrior = (qualityScale * (s.BlockQuality[block] + 1e-6)) + qualityFlat + blockFresh;
+                local = global;
+                if (s.HeapFull)
+                {
+                    var limit = threshold - (1e-9 * (1 + Math.Abs(threshold)));
+                    while (local < m && prefix[local] + blockPrior < limit)
                     {
-                        bound += ub[i];
+                        local++;
+                    }
+                }
+            }
+
+            if (local > global)
+            {
+                // Only the lists essential in this block can propose its candidates.
+                var next = int.MaxValue;
+                for (var i = local; i < m; i++)
+                {
+                    var cur = s.Cur[perm[i]];
+                    if (cur < next)
+                    {
+                        next = cur;
                     }
                 }
 
-                if (bound < threshold - slack)
+                if (next >= blockEnd)
                 {
-                    for (var i = essential; i < m; i++)
+                    // No document of this block can reach the top k: move the other essential lists past it.
+                    for (var i = global; i < local; i++)
                     {
-                        var c = perm[i];
-                        if (s.Cur[c] == d)
-                        {
-                            s.Pos[c]++;
-                            s.Cur[c] = s.DocAt(c, s.Pos[c]);
-                        }
+                        s.Seek(perm[i], blockEnd);
                     }
 
                     continue;
                 }
+
+                d = next;
             }
 
-            sums.Clear();
-            var estimate = 0.0;
-            for (var i = essential; i < m; i++)
+            s.Visited++;
+            var slack = 1e-9 * (1 + Math.Abs(threshold));
+            var rest = local > 0 ? prefix[local - 1] : 0.0;
+
+            // Bounds first, from the lists and two small columns only: d's prior bound (its quality byte and the
+            // freshness of its block's newest document), each matching list's bound at d (a term's from its tf and
+            // length code). The document's own columns are read only when it survives every bound test.
+            var estimate = Math.Min(blockPrior, (qualityScale * (s.QualityBound[d] + 1e-6)) + qualityFlat + blockFresh);
+            var matched = 0;
+            for (var i = local; i < m; i++)
             {
                 var c = perm[i];
                 if (s.Cur[c] == d)
                 {
-                    var v = s.Contribution(c, s.Pos[c], d);
-                    sums[(int)ctx.ClauseKinds[c] - 1] += v;
-                    estimate += weight[c] * v;
+                    estimate += ctx.ClauseNorms[c] is { } norms ? Math.Max(0, weight[c] * s.TermBound(c, s.Pos[c], norms)) : ub[i];
+                    s.MatchClause[matched] = c;
+                    s.MatchPos[matched++] = s.Pos[c];
                     s.Pos[c]++;
                     s.Cur[c] = s.DocAt(c, s.Pos[c]);
                 }
             }
 
-            if (s.HeapFull && essential > 0 && estimate + priorBound + prefix[essential - 1] < threshold - slack)
-            {
-                continue;   // cannot reach the top k even with the best prior and every other clause
-            }
-
-            if (!s.Accept(d))
+            if (s.HeapFull && estimate + rest < threshold - slack)
             {
                 continue;
             }
 
-            var prior = precomputed
-                ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
-                : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
-            estimate += prior;
+            s.Passed++;
             var pruned = false;
-            for (var i = essential - 1; i >= 0; i--)
+            for (var i = local - 1; i >= 0; i--)
             {
                 if (s.HeapFull && estimate + prefix[i] < threshold - slack)
                 {
@@ -597,26 +646,53 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 var c = perm[i];
                 if (s.Seek(c, d))
                 {
-                    var v = s.Contribution(c, s.Pos[c], d);
-                    sums[(int)ctx.ClauseKinds[c] - 1] += v;
-                    estimate += weight[c] * v;
+                    estimate += ctx.ClauseNorms[c] is { } norms ? Math.Max(0, weight[c] * s.TermBound(c, s.Pos[c], norms)) : ub[i];
+                    s.MatchClause[matched] = c;
+                    s.MatchPos[matched++] = s.Pos[c];
                 }
             }
 
-            if (pruned)
+            if (pruned || (s.HeapFull && estimate < threshold - slack))
             {
                 continue;
             }
 
+            // Filters, then the exact score: only documents that can still enter the top k pay for them.
+            if (!s.Accept(d))
+            {
+                continue;
+            }
+
+            sums.Clear();
+            for (var j = 0; j < matched; j++)
+            {
+                var c = s.MatchClause[j];
+                sums[(int)ctx.ClauseKinds[c] - 1] += s.Contribution(c, s.MatchPos[j], d);
+            }
+
+            var prior = precomputed
+                ? w.Prior(s.Quality[d], s.Created[d], s.NowSeconds)
+                : w.Prior(s.Helpful[d], s.NotHelpful[d], s.Created[d], s.NowSeconds);
+            s.Accepted++;
             scored++;
             var score = w.Score((float)sums[0], (float)sums[1], (float)sums[2], (float)sums[3], prior, s.IsSeen(d));
             if (s.Offer(score, d) && s.HeapFull)
             {
                 threshold = s.HeapScore[0];
                 var limit = threshold - (1e-9 * (1 + Math.Abs(threshold)));
-                while (essential < m && prefix[essential] + priorBound < limit)
+                while (global < m && prefix[global] + priorBound < limit)
                 {
-                    essential++;
+                    global++;
+                }
+
+                if (local < global)
+                {
+                    local = global;
+                }
+
+                while (local < m && prefix[local] + blockPrior < limit)
+                {
+                    local++;
                 }
             }
         }
@@ -632,6 +708,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public readonly int[] Pos = new int[TipContext.MaxClauses];
         public readonly int[] Cur = new int[TipContext.MaxClauses];
         public readonly int[] Perm = new int[TipContext.MaxClauses];
+        public readonly int[] MatchClause = new int[TipContext.MaxClauses];
+        public readonly int[] MatchPos = new int[TipContext.MaxClauses];
         public readonly double[] UpperBound = new double[TipContext.MaxClauses];
         public readonly double[] Prefix = new double[TipContext.MaxClauses];
         public readonly double[] ClauseScale = new double[TipContext.MaxClauses];
@@ -644,6 +722,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public int Limit;
         public int Visited;
+        public int Passed;
+        public int Accepted;
         public bool NoMatch;
         public double NowSeconds;
         public int[] DocItem = [];
@@ -652,6 +732,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int[] Authors = [];
         public int[] Filter = [];
         public float[] Quality = [];
+        public byte[] QualityBound = [];
+        public int[] BlockCreated = [];
+        public byte[] BlockQuality = [];
         public ushort[] Lengths = [];
         public int[] Helpful = [];
         public int[] NotHelpful = [];
@@ -728,6 +811,14 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             Pos[c] = left;
             Cur[c] = DocAt(c, left);
             return Cur[c] == target;
+        }
+
+        /// <summary>An upper bound of a term clause's match score at <paramref name="posting"/>, from the list alone (its length code).</summary>
+        public double TermBound(int c, int posting, byte[] norms)
+        {
+            var ctx = Context;
+            var tf = ctx.ClauseFreqs[c]![posting];
+            return ctx.ClauseIdf[c] * Formulas.Bm25Tf(tf, PostingList.LengthFloor[norms[posting]], ctx.AverageLength, ctx.K1, ctx.B) * (1 + 1e-9);
         }
 
         /// <summary>The unweighted match score of clause <paramref name="c"/> for document <paramref name="doc"/> at <paramref name="posting"/>.</summary>

@@ -97,4 +97,76 @@ public sealed class MaxScoreTests
 
         Assert.True(prunedScored < exhaustiveScored, $"MaxScore scored {prunedScored} candidates, exhaustive {exhaustiveScored}: nothing was pruned.");
     }
+
+    [Fact]
+    public void Pruned_top_k_equals_exhaustive_after_votes_raise_and_lower_quality()
+    {
+        // The per-document quality bound and the per-block bounds must follow counters that change after indexing.
+        var corpus = new SyntheticCorpus(Tenant, new SyntheticCorpusOptions { Contributions = 6_000, Learners = 300, Skills = 80, ContextKeys = 200, Vocabulary = 4_000 });
+        var index = Build(corpus);
+        var random = new Random(11);
+        foreach (var item in corpus.Items())
+        {
+            if (random.NextDouble() < 0.3)
+            {
+                var helpful = random.Next(0, 60);
+                index.SetCounters(item.Contribution.Id, new ContributionCounters { Helpful = helpful, NotHelpful = random.Next(0, 60 - helpful + 1) });
+            }
+        }
+
+        var options = Options.Create(new RecommendationOptions());
+        var ranker = new BlendTipRanker(options);
+        var engine = new TipEngine(options.Value);
+        var now = corpus.Options.Start + corpus.Options.Span;
+        var docsA = new int[10];
+        var docsB = new int[10];
+        var scoresA = new double[10];
+        var scoresB = new double[10];
+        int prunedScored = 0, exhaustiveScored = 0;
+        foreach (var query in corpus.Queries(60, seed: 3))
+        {
+            var request = query.ToRequest(Tenant);
+            var a = engine.Search(index, request, ranker, now, 10, docsA, scoresA, out var sa);
+            var b = engine.Search(index, request, new Exhaustive(ranker), now, 10, docsB, scoresB, out var sb);
+            Assert.Equal(b, a);
+            for (var i = 0; i < a; i++)
+            {
+                Assert.Equal(scoresB[i], scoresA[i], 1e-9);
+            }
+
+            Assert.Equal(docsB.Take(b).Order(), docsA.Take(a).Order());
+            prunedScored += sa;
+            exhaustiveScored += sb;
+        }
+
+        Assert.True(prunedScored < exhaustiveScored / 2, $"MaxScore scored {prunedScored} candidates, exhaustive {exhaustiveScored}.");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(100)]
+    [InlineData(1_000)]
+    [InlineData(65_535)]
+    public void Length_code_never_decodes_above_the_length(int length)
+    {
+        var code = PostingList.LengthCode(length);
+        Assert.True(PostingList.LengthFloor[code] <= length, $"code {code} decodes to {PostingList.LengthFloor[code]} > {length}");
+        Assert.True(length < 64 ? PostingList.LengthFloor[code] == length : PostingList.LengthFloor[code] > length * 0.9, $"code {code} decodes to {PostingList.LengthFloor[code]}, too far below {length}");
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.1f)]
+    [InlineData(0.5f)]
+    [InlineData(0.999f)]
+    [InlineData(1f)]
+    public void Quality_bound_is_never_below_the_quality(float quality)
+    {
+        var bound = TenantIndex.QualityBoundOf(quality);
+        Assert.True(bound / 255.0 >= quality, $"{bound}/255 < {quality}");
+        Assert.True(bound / 255.0 <= quality + (1.0 / 255) + 1e-6);
+    }
 }
