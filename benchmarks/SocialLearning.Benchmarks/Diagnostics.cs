@@ -20,7 +20,8 @@ internal static class QueryDiagnostics
         var rows = new List<(double Micros, int Q, int Scored, int Visited, int Passed, int Accepted)>();
         var best = new double[n];
         Array.Fill(best, double.MaxValue);
-        for (var pass = 0; pass < 3; pass++)
+        var passes = int.TryParse(Environment.GetEnvironmentVariable("SOCIALLEARNING_DIAG_PASSES"), out var p) ? p : 3;
+        for (var pass = 0; pass < passes; pass++)
         {
             for (var q = 0; q < n; q++)
             {

@@ -155,6 +155,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         ctx.DocumentLimit = n;
         s.Limit = n;
         ctx.AverageLength = index.AverageLength;
+        s.PrepareLengthNorms(Math.Max(ctx.AverageLength, 1e-9), Options.Bm25K1, Options.Bm25B);
         index.DocFlags.Snapshot(out s.Flags);
         index.DocKind.Snapshot(out s.Kinds);
         index.DocAuthor.Snapshot(out s.Authors);
@@ -502,8 +503,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
             ub[c] = Math.Max(0, weight[c] * bound);
             perm[c] = c;
-            s.Pos[c] = 0;
-            s.Cur[c] = s.DocAt(c, 0);
         }
 
         Array.Sort(ub, perm, 0, m);
@@ -513,6 +512,33 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         {
             running += ub[i];
             prefix[i] = running;
+        }
+
+        // The lists in bound order (index i, not clause c), each cut at the published document limit.
+        var lists = s.Lists;
+        var freqs = s.ListFreqs;
+        var norms = s.ListNorms;
+        var termScale = s.ListTermScale;
+        Span<int> len = stackalloc int[m];
+        Span<int> pos = stackalloc int[m];
+        Span<int> cur = stackalloc int[m];
+        for (var i = 0; i < m; i++)
+        {
+            var c = perm[i];
+            var docs = ctx.ClauseDocs[c];
+            var n = ctx.ClauseLength[c];
+            while (n > 0 && docs[n - 1] >= s.Limit)
+            {
+                n--;
+            }
+
+            lists[i] = docs;
+            len[i] = n;
+            freqs[i] = ctx.ClauseFreqs[c];
+            norms[i] = ctx.ClauseNorms[c];
+            termScale[i] = Math.Max(0, weight[c] * ctx.ClauseIdf[c]);
+            pos[i] = 0;
+            cur[i] = n > 0 ? docs[0] : int.MaxValue;
         }
 
         var priorBound = w.PriorUpperBound;
@@ -525,6 +551,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var freshWeight = Math.Max(0, w.Freshness);
         var halfLife = w.FreshnessHalfLifeSeconds;
         var blockFresh = 0.0;
+        var qualityBound = s.QualityBound;
+        var tfOne = s.TfOne;
+        var lengthNorm = s.LengthNorm;
+        var tfScale = ctx.K1 + 1;
 
         // Two partitions of the lists (MaxScore): lists below `global` cannot bring any document into the top k on
         // their own (with the best prior anywhere), so candidates come only from the lists at or above it; inside a
@@ -538,16 +568,19 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.Passed = 0;
         s.Accepted = 0;
         var threshold = double.NegativeInfinity;
+        var cutoff = double.NegativeInfinity;   // threshold less a hair of slack for rounding
+        var full = false;
+        Span<int> matchList = stackalloc int[m];
+        Span<int> matchPos = stackalloc int[m];
         Span<double> sums = stackalloc double[4];
         while (true)
         {
             var d = int.MaxValue;
             for (var i = global; i < m; i++)
             {
-                var cur = s.Cur[perm[i]];
-                if (cur < d)
+                if (cur[i] < d)
                 {
-                    d = cur;
+                    d = cur[i];
                 }
             }
 
@@ -563,16 +596,14 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 blockEnd = (block + 1) << TenantIndex.BlockShift;
                 if (freshWeight != 0)
                 {
-                    var age = s.NowSeconds - s.BlockCreated[block];
-                    blockFresh = freshWeight * (age <= 0 ? 1.0 : double.Exp2(-age / halfLife));
+                    blockFresh = freshWeight * FreshnessBound(s.NowSeconds - s.BlockCreated[block], halfLife);
                 }
 
                 blockPrior = (qualityScale * (s.BlockQuality[block] + 1e-6)) + qualityFlat + blockFresh;
                 local = global;
-                if (s.HeapFull)
+                if (full)
                 {
-                    var limit = threshold - (1e-9 * (1 + Math.Abs(threshold)));
-                    while (local < m && prefix[local] + blockPrior < limit)
+                    while (local < m && prefix[local] + blockPrior < cutoff)
                     {
                         local++;
                     }
@@ -585,10 +616,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 var next = int.MaxValue;
                 for (var i = local; i < m; i++)
                 {
-                    var cur = s.Cur[perm[i]];
-                    if (cur < next)
+                    if (cur[i] < next)
                     {
-                        next = cur;
+                        next = cur[i];
                     }
                 }
 
@@ -597,7 +627,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                     // No document of this block can reach the top k: move the other essential lists past it.
                     for (var i = global; i < local; i++)
                     {
-                        s.Seek(perm[i], blockEnd);
+                        Seek(lists[i], len[i], ref pos[i], ref cur[i], blockEnd);
                     }
 
                     continue;
@@ -607,28 +637,28 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             }
 
             s.Visited++;
-            var slack = 1e-9 * (1 + Math.Abs(threshold));
-            var rest = local > 0 ? prefix[local - 1] : 0.0;
 
-            // Bounds first, from the lists and two small columns only: d's prior bound (its quality byte and the
+            // Bounds first, from the lists and one small column only: d's prior bound (its quality byte and the
             // freshness of its block's newest document), each matching list's bound at d (a term's from its tf and
             // length code). The document's own columns are read only when it survives every bound test.
-            var estimate = Math.Min(blockPrior, (qualityScale * (s.QualityBound[d] + 1e-6)) + qualityFlat + blockFresh);
+            var estimate = Math.Min(blockPrior, (qualityScale * (qualityBound[d] + 1e-6)) + qualityFlat + blockFresh);
             var matched = 0;
             for (var i = local; i < m; i++)
             {
-                var c = perm[i];
-                if (s.Cur[c] == d)
+                if (cur[i] != d)
                 {
-                    estimate += ctx.ClauseNorms[c] is { } norms ? Math.Max(0, weight[c] * s.TermBound(c, s.Pos[c], norms)) : ub[i];
-                    s.MatchClause[matched] = c;
-                    s.MatchPos[matched++] = s.Pos[c];
-                    s.Pos[c]++;
-                    s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                    continue;
                 }
+
+                var p = pos[i];
+                estimate += norms[i] is { } nm ? termScale[i] * TermPart(freqs[i]![p], nm[p], tfOne, lengthNorm, tfScale) : ub[i];
+                matchList[matched] = i;
+                matchPos[matched++] = p;
+                pos[i] = ++p;
+                cur[i] = p < len[i] ? lists[i][p] : int.MaxValue;
             }
 
-            if (s.HeapFull && estimate + rest < threshold - slack)
+            if (full && estimate + (local > 0 ? prefix[local - 1] : 0.0) < cutoff)
             {
                 continue;
             }
@@ -637,22 +667,22 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             var pruned = false;
             for (var i = local - 1; i >= 0; i--)
             {
-                if (s.HeapFull && estimate + prefix[i] < threshold - slack)
+                if (full && estimate + prefix[i] < cutoff)
                 {
                     pruned = true;
                     break;
                 }
 
-                var c = perm[i];
-                if (s.Seek(c, d))
+                if (Seek(lists[i], len[i], ref pos[i], ref cur[i], d))
                 {
-                    estimate += ctx.ClauseNorms[c] is { } norms ? Math.Max(0, weight[c] * s.TermBound(c, s.Pos[c], norms)) : ub[i];
-                    s.MatchClause[matched] = c;
-                    s.MatchPos[matched++] = s.Pos[c];
+                    var p = pos[i];
+                    estimate += norms[i] is { } nm ? termScale[i] * TermPart(freqs[i]![p], nm[p], tfOne, lengthNorm, tfScale) : ub[i];
+                    matchList[matched] = i;
+                    matchPos[matched++] = p;
                 }
             }
 
-            if (pruned || (s.HeapFull && estimate < threshold - slack))
+            if (pruned || (full && estimate < cutoff))
             {
                 continue;
             }
@@ -666,8 +696,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             sums.Clear();
             for (var j = 0; j < matched; j++)
             {
-                var c = s.MatchClause[j];
-                sums[(int)ctx.ClauseKinds[c] - 1] += s.Contribution(c, s.MatchPos[j], d);
+                var c = perm[matchList[j]];
+                sums[(int)ctx.ClauseKinds[c] - 1] += s.Contribution(c, matchPos[j], d);
             }
 
             var prior = precomputed
@@ -678,9 +708,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             var score = w.Score((float)sums[0], (float)sums[1], (float)sums[2], (float)sums[3], prior, s.IsSeen(d));
             if (s.Offer(score, d) && s.HeapFull)
             {
+                full = true;
                 threshold = s.HeapScore[0];
-                var limit = threshold - (1e-9 * (1 + Math.Abs(threshold)));
-                while (global < m && prefix[global] + priorBound < limit)
+                cutoff = threshold - (1e-9 * (1 + Math.Abs(threshold)));
+                while (global < m && prefix[global] + priorBound < cutoff)
                 {
                     global++;
                 }
@@ -690,7 +721,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                     local = global;
                 }
 
-                while (local < m && prefix[local] + blockPrior < limit)
+                while (local < m && prefix[local] + blockPrior < cutoff)
                 {
                     local++;
                 }
@@ -698,6 +729,79 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         return s.HeapSortDescending();
+    }
+
+    /// <summary>An upper bound of the BM25 tf part of a posting from its tf and length code.</summary>
+    private static double TermPart(byte tf, byte code, double[] tfOne, double[] lengthNorm, double tfScale) =>
+        tf == 1 ? tfOne[code] : tf * tfScale / (tf + lengthNorm[code]);
+
+    /// <summary>Moves a cursor to the first posting ≥ <paramref name="target"/> (galloping, then binary search); true when it is on target.</summary>
+    private static bool Seek(int[] docs, int length, ref int pos, ref int cur, int target)
+    {
+        if (cur >= target)
+        {
+            return cur == target;
+        }
+
+        var lo = pos;
+        var step = 1;
+        var hi = lo + 1;
+        while (hi < length && docs[hi] < target)
+        {
+            lo = hi;
+            step <<= 1;
+            hi = lo + step;
+        }
+
+        if (hi > length)
+        {
+            hi = length;
+        }
+
+        var left = lo + 1;
+        var right = hi;
+        while (left < right)
+        {
+            var mid = (left + right) >>> 1;
+            if (docs[mid] < target)
+            {
+                left = mid + 1;
+            }
+            else
+            {
+                right = mid;
+            }
+        }
+
+        pos = left;
+        cur = left < length ? docs[left] : int.MaxValue;
+        return cur == target;
+    }
+
+    /// <summary>2^(−j/16) for j = 0…1023: freshness bounds by table instead of one exp2 per block.</summary>
+    private static readonly double[] FreshSteps = BuildFreshSteps();
+
+    private static double[] BuildFreshSteps()
+    {
+        var steps = new double[1024];
+        for (var j = 0; j < steps.Length; j++)
+        {
+            steps[j] = double.Exp2(-j / 16.0) * (1 + 1e-12);
+        }
+
+        return steps;
+    }
+
+    /// <summary>An upper bound of 2^(−age / halfLife) (the age rounded down to 1/16 of a half-life).</summary>
+    internal static double FreshnessBound(double ageSeconds, double halfLifeSeconds)
+    {
+        if (ageSeconds <= 0)
+        {
+            return 1.0;
+        }
+
+        var j = ageSeconds * 16 / halfLifeSeconds;
+        return j >= FreshSteps.Length - 1 ? FreshSteps[^1] : FreshSteps[(int)j];
     }
 
     // ------------------------------------------------------------------ scratch
@@ -708,8 +812,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public readonly int[] Pos = new int[TipContext.MaxClauses];
         public readonly int[] Cur = new int[TipContext.MaxClauses];
         public readonly int[] Perm = new int[TipContext.MaxClauses];
-        public readonly int[] MatchClause = new int[TipContext.MaxClauses];
-        public readonly int[] MatchPos = new int[TipContext.MaxClauses];
+        public readonly int[][] Lists = new int[TipContext.MaxClauses][];
+        public readonly byte[]?[] ListFreqs = new byte[TipContext.MaxClauses][];
+        public readonly byte[]?[] ListNorms = new byte[TipContext.MaxClauses][];
+        public readonly double[] ListTermScale = new double[TipContext.MaxClauses];
         public readonly double[] UpperBound = new double[TipContext.MaxClauses];
         public readonly double[] Prefix = new double[TipContext.MaxClauses];
         public readonly double[] ClauseScale = new double[TipContext.MaxClauses];
@@ -766,59 +872,26 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             return doc < Limit ? doc : int.MaxValue;
         }
 
-        /// <summary>Moves clause <paramref name="c"/> to the first posting ≥ <paramref name="target"/> (galloping); true when it is on target.</summary>
-        public bool Seek(int c, int target)
+        /// <summary>Per length code, k1 · (1 − b + b · floor / avgdl), and the BM25 tf part of tf = 1 (with a hair of headroom), for this query.</summary>
+        public readonly double[] LengthNorm = new double[256];
+
+        public readonly double[] TfOne = new double[256];
+
+        private (double Average, double K1, double B) _lengthNormsFor = (double.NaN, 0, 0);
+
+        public void PrepareLengthNorms(double averageLength, double k1, double b)
         {
-            var cur = Cur[c];
-            if (cur >= target)
+            if (_lengthNormsFor == (averageLength, k1, b))
             {
-                return cur == target;
+                return;
             }
 
-            var docs = Context.ClauseDocs[c];
-            var length = Context.ClauseLength[c];
-            var lo = Pos[c];
-            var step = 1;
-            var hi = lo + 1;
-            while (hi < length && docs[hi] < target)
+            _lengthNormsFor = (averageLength, k1, b);
+            for (var code = 0; code < 256; code++)
             {
-                lo = hi;
-                step <<= 1;
-                hi = lo + step;
+                LengthNorm[code] = k1 * (1 - b + (b * PostingList.LengthFloor[code] / averageLength)) * (1 - 1e-12);
+                TfOne[code] = Formulas.Bm25Tf(1, PostingList.LengthFloor[code], averageLength, k1, b) * (1 + 1e-9);
             }
-
-            if (hi > length)
-            {
-                hi = length;
-            }
-
-            // First index in (lo, hi] with docs[index] >= target.
-            var left = lo + 1;
-            var right = hi;
-            while (left < right)
-            {
-                var mid = (left + right) >>> 1;
-                if (docs[mid] < target)
-                {
-                    left = mid + 1;
-                }
-                else
-                {
-                    right = mid;
-                }
-            }
-
-            Pos[c] = left;
-            Cur[c] = DocAt(c, left);
-            return Cur[c] == target;
-        }
-
-        /// <summary>An upper bound of a term clause's match score at <paramref name="posting"/>, from the list alone (its length code).</summary>
-        public double TermBound(int c, int posting, byte[] norms)
-        {
-            var ctx = Context;
-            var tf = ctx.ClauseFreqs[c]![posting];
-            return ctx.ClauseIdf[c] * Formulas.Bm25Tf(tf, PostingList.LengthFloor[norms[posting]], ctx.AverageLength, ctx.K1, ctx.B) * (1 + 1e-9);
         }
 
         /// <summary>The unweighted match score of clause <paramref name="c"/> for document <paramref name="doc"/> at <paramref name="posting"/>.</summary>
