@@ -88,6 +88,7 @@ public static class SocialLearningRecommendationExtensions
         Peer<AffinityPeerRanker>(services, "affinity");
         Peer<Bm25PeerRanker>(services, "bm25");
         Peer<FusionPeerRanker>(services, "fusion");
+        Peer<AvailabilityPeerRanker>(services, "availability");
         Step<FrontierStepRanker>(services, "prerequisite-frontier");
         Step<PageRankStepRanker>(services, "pagerank");
         Step<TransitionStepRanker>(services, "transitions");
