@@ -93,6 +93,7 @@ public static class SocialLearningRecommendationExtensions
         Step<PageRankStepRanker>(services, "pagerank");
         Step<TransitionStepRanker>(services, "transitions");
         Step<BlendStepRanker>(services, "blend");
+        Step<PopularityStepRanker>(services, "popularity");
     }
 
     private static void Tip<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceCollection services, string name)
