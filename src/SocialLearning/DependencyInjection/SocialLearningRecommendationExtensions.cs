@@ -88,10 +88,12 @@ public static class SocialLearningRecommendationExtensions
         Peer<AffinityPeerRanker>(services, "affinity");
         Peer<Bm25PeerRanker>(services, "bm25");
         Peer<FusionPeerRanker>(services, "fusion");
+        Peer<AvailabilityPeerRanker>(services, "availability");
         Step<FrontierStepRanker>(services, "prerequisite-frontier");
         Step<PageRankStepRanker>(services, "pagerank");
         Step<TransitionStepRanker>(services, "transitions");
         Step<BlendStepRanker>(services, "blend");
+        Step<PopularityStepRanker>(services, "popularity");
     }
 
     private static void Tip<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceCollection services, string name)

@@ -44,8 +44,8 @@ public sealed class RecommendationOptions
     /// <summary>Tip ranker used when a request names none and no experiment applies. Default <c>blend</c>.</summary>
     public string DefaultTipRanker { get; set; } = "blend";
 
-    /// <summary>Peer ranker used when a request names none. Default <c>fusion</c>.</summary>
-    public string DefaultPeerRanker { get; set; } = "fusion";
+    /// <summary>Peer ranker used when a request names none. Default <c>availability</c> (chosen on validation, see docs/evaluation.md).</summary>
+    public string DefaultPeerRanker { get; set; } = "availability";
 
     /// <summary>Learning-step ranker. Default <c>blend</c>.</summary>
     public string DefaultStepRanker { get; set; } = "blend";
@@ -115,6 +115,18 @@ public sealed class RecommendationOptions
     public TimeSpan AffinityHalfLife { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>
+    /// Half-life of a person's recent helping activity (answers and shared items in any skill) in the
+    /// <c>availability</c> peer ranker. Default 7 days (chosen on validation, see docs/evaluation.md).
+    /// </summary>
+    public TimeSpan PeerAvailabilityHalfLife { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Dirichlet smoothing μ of a person's share of helping contributions in the requested skills in the
+    /// <c>availability</c> peer ranker: (in-skill + μ · background) / (all + μ). Default 10.
+    /// </summary>
+    public double PeerTopicSmoothing { get; set; } = 10;
+
+    /// <summary>
     /// Load balancing of peers: each suggestion adds 1 to a person's load, which halves every
     /// <see cref="PeerLoadHalfLife"/>; the score is divided by 1 + <see cref="PeerLoadPenalty"/> × load.
     /// 0 turns it off. Default 0.2.
@@ -168,6 +180,8 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         Check(options.RrfK >= 1, nameof(options.RrfK), "1 or more", options.RrfK, f);
         Check(options.RrfDepth is >= 1 and <= 1000, nameof(options.RrfDepth), "between 1 and 1000", options.RrfDepth, f);
         Check(options.AffinityHalfLife > TimeSpan.Zero, nameof(options.AffinityHalfLife), "positive", options.AffinityHalfLife, f);
+        Check(options.PeerAvailabilityHalfLife > TimeSpan.Zero, nameof(options.PeerAvailabilityHalfLife), "positive", options.PeerAvailabilityHalfLife, f);
+        Check(options.PeerTopicSmoothing >= 0 && double.IsFinite(options.PeerTopicSmoothing), nameof(options.PeerTopicSmoothing), "0 or more", options.PeerTopicSmoothing, f);
         Check(options.PeerLoadPenalty >= 0, nameof(options.PeerLoadPenalty), "0 or more", options.PeerLoadPenalty, f);
         Check(options.PeerLoadHalfLife > TimeSpan.Zero, nameof(options.PeerLoadHalfLife), "positive", options.PeerLoadHalfLife, f);
         Check(options.PageRankRestart > 0 && options.PageRankRestart < 1, nameof(options.PageRankRestart), "in (0, 1)", options.PageRankRestart, f);

@@ -230,8 +230,13 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         if (!string.IsNullOrEmpty(request.Text))
         {
-            var termState = new TermState(s, index, documents);
-            TextAnalyzer.Tokenize(request.Text, ref termState, static (term, ref st) => st.Add(term));
+            // The clause budget left after keys and skills (keeping room for the gaps) goes to the most telling terms.
+            Span<int> terms = stackalloc int[TipContext.MaxClauses];
+            var selected = QueryTerms.Select(index.Terms, request.Text, TipContext.MaxClauses - ctx.ClauseCount - MaxGaps, documents, terms);
+            for (var i = 0; i < selected; i++)
+            {
+                AddClause(s, TipClauseKind.Term, index.Terms, terms[i], documents, 1.0);
+            }
         }
 
         AddGaps(s, index, request, state, documents);
@@ -359,12 +364,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         ctx.ClauseMaxTf[clause] = Math.Max(1, list.MaxFrequency);
         ctx.ClauseMinLen[clause] = list.MinLength == int.MaxValue ? 1 : list.MinLength;
-    }
-
-    private struct TermState(Scratch s, TenantIndex index, int documents)
-    {
-        public readonly void Add(ReadOnlySpan<char> term) =>
-            AddClause(s, TipClauseKind.Term, index.Terms, index.Terms.Find(term), documents, 1.0);
     }
 
     // ------------------------------------------------------------------ exhaustive

@@ -55,3 +55,5 @@ public sealed class ExpertiseRankPeerConformance : PeerRankerConformanceTests { 
 public sealed class AffinityPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "affinity"; }
 
 public sealed class Bm25PeerConformance : PeerRankerConformanceTests { protected override string RankerName => "bm25"; }
+
+public sealed class AvailabilityPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "availability"; }

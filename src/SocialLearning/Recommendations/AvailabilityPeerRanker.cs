@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using SocialLearning.Index;
+
+namespace SocialLearning.Recommendations;
+
+/// <summary>
+/// Each person's helping contributions (visible answers and shared items, not questions) as of one moment: the count,
+/// the count decayed with a half-life, and the tenant's helping contributions per skill. Computed from the index's
+/// documents and cached per tenant.
+/// </summary>
+internal sealed class PeerActivity
+{
+    public required double[] Contributions { get; init; }
+
+    /// <summary>Σ 2^(−(reference − created) / half-life) per person, exact at <see cref="ReferenceSeconds"/>.</summary>
+    public required double[] Recent { get; init; }
+
+    public required double[] SkillContributions { get; init; }
+
+    public required double Total { get; init; }
+
+    public required double ReferenceSeconds { get; init; }
+
+    public required double HalfLifeSeconds { get; init; }
+
+    public long Generation { get; init; }
+
+    public long ComputedAt { get; init; }
+
+    /// <summary>A person's recent activity at <paramref name="nowSeconds"/> (ages every contribution by the time since the reference).</summary>
+    public double RecentAt(int person, double nowSeconds) =>
+        person < Recent.Length ? Recent[person] * double.Exp2(-Math.Max(0, nowSeconds - ReferenceSeconds) / HalfLifeSeconds) : 0;
+
+    /// <summary>Background probability of a skill among helping contributions, (n_t + 0.5) / (N + 1).</summary>
+    public double Background(int skill) =>
+        ((skill >= 0 && skill < SkillContributions.Length ? SkillContributions[skill] : 0) + 0.5) / (Total + 1);
+
+    public static PeerActivity Compute(TenantIndex index, double halfLifeSeconds, double referenceSeconds, long generation = 0, long computedAt = 0)
+    {
+        var people = index.LearnerIds.Count;
+        var contributions = new double[people];
+        var recent = new double[people];
+        var skills = new double[Math.Max(1, index.Skills.Count)];
+        var total = 0.0;
+        var limit = index.DocItem.Snapshot(out _);
+        index.DocKind.Snapshot(out var kinds);
+        index.DocFlags.Snapshot(out var flags);
+        index.DocAuthor.Snapshot(out var authors);
+        index.DocCreated.Snapshot(out var created);
+        for (var d = 0; d < limit; d++)
+        {
+            if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question)
+            {
+                continue;
+            }
+
+            var author = authors[d];
+            if (author >= 0 && author < people)
+            {
+                contributions[author] += 1;
+                recent[author] += double.Exp2(-Math.Max(0, referenceSeconds - created[d]) / halfLifeSeconds);
+            }
+
+            foreach (var skill in index.SkillsOf(d))
+            {
+                if (skill >= 0 && skill < skills.Length)
+                {
+                    skills[skill] += 1;
+                    total += 1;
+                }
+            }
+        }
+
+        return new PeerActivity
+        {
+            Contributions = contributions,
+            Recent = recent,
+            SkillContributions = skills,
+            Total = total,
+            ReferenceSeconds = referenceSeconds,
+            HalfLifeSeconds = halfLifeSeconds,
+            Generation = generation,
+            ComputedAt = computedAt,
+        };
+    }
+}
+
+/// <summary>Per-tenant cache of <see cref="PeerActivity"/>, refreshed like ExpertiseRank (on change, at most every refresh interval).</summary>
+internal static class PeerActivities
+{
+    private static readonly ConditionalWeakTable<TenantIndex, Holder> Cache = [];
+
+    public static PeerActivity Get(TenantIndex index, double halfLifeSeconds, TimeSpan refreshInterval, TimeProvider time)
+    {
+        var holder = Cache.GetValue(index, static _ => new Holder());
+        var generation = index.Generation;
+        var current = Volatile.Read(ref holder.Value);
+        if (current is not null && current.HalfLifeSeconds == halfLifeSeconds
+            && (current.Generation == generation || time.GetElapsedTime(current.ComputedAt) < refreshInterval))
+        {
+            return current;
+        }
+
+        lock (holder.Gate)
+        {
+            current = holder.Value;
+            if (current is not null && current.HalfLifeSeconds == halfLifeSeconds && current.Generation == generation)
+            {
+                return current;
+            }
+
+            var now = (time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
+            var computed = PeerActivity.Compute(index, halfLifeSeconds, now, generation, time.GetTimestamp());
+            Volatile.Write(ref holder.Value, computed);
+            return computed;
+        }
+    }
+
+    private sealed class Holder
+    {
+        public readonly Lock Gate = new();
+        public PeerActivity? Value;
+    }
+}
+
+/// <summary>
+/// Topical expertise times availability: a person's Dirichlet-smoothed share of helping contributions in the
+/// requested skills, (Σ_t n(p,t) + μ Σ_t P(t)) / (n(p) + μ), multiplied by their recent helping activity
+/// Σ 2^(−age / half-life) over all skills (people who helped recently are likelier to help now). With μ = 0 and no
+/// decay it is the tag profile Σ_t n(p,t). μ = <see cref="RecommendationOptions.PeerTopicSmoothing"/>, half-life =
+/// <see cref="RecommendationOptions.PeerAvailabilityHalfLife"/>.
+/// </summary>
+internal sealed class AvailabilityPeerRanker(IOptions<RecommendationOptions> options, TimeProvider time) : IPeerRanker
+{
+    private readonly RecommendationOptions _options = options.Value;
+
+    /// <summary>The formula on its own (documented in docs/recommenders.md).</summary>
+    public static double Score(double skillContributions, double contributions, double backgroundSum, double recent, double mu) =>
+        (skillContributions + (mu * backgroundSum)) / (contributions + mu) * recent;
+
+    public void Score(PeerRankingContext context, Span<double> scores)
+    {
+        var (activity, background, now) = Prepare(context);
+        var candidates = context.Candidates;
+        var answers = context.Answers;
+        var shared = context.Shared;
+        var mu = _options.PeerTopicSmoothing;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            var p = candidates[i];
+            var n = p < activity.Contributions.Length ? activity.Contributions[p] : 0;
+            scores[i] = Score(answers[i] + shared[i], n, background, activity.RecentAt(p, now), mu);
+        }
+    }
+
+    public void Explain(PeerRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
+    {
+        var (activity, _, now) = Prepare(context);
+        var recent = activity.RecentAt(context.Candidates[candidate], now);
+        explanation.Add(new ExplanationSignal
+        {
+            Signal = "availability",
+            Value = recent,
+            Text = $"recently active: {recent.ToString("0.0", CultureInfo.InvariantCulture)} recent answers or tips",
+        });
+        PeerExplain.Evidence(context, candidate, explanation);
+    }
+
+    private (PeerActivity Activity, double Background, double Now) Prepare(PeerRankingContext context)
+    {
+        var index = ((PeerContext)context).Index;
+        var activity = PeerActivities.Get(index, _options.PeerAvailabilityHalfLife.TotalSeconds, _options.ExpertiseRankRefreshInterval, time);
+        var background = 0.0;
+        var skills = context.Request.Skills;
+        for (var s = 0; s < skills.Count; s++)
+        {
+            background += activity.Background(index.Skills.Find(skills[s]));
+        }
+
+        return (activity, background, (context.Now - TipFeatureColumns.Epoch).TotalSeconds);
+    }
+}
