@@ -44,8 +44,8 @@ public sealed class RecommendationOptions
     /// <summary>Tip ranker used when a request names none and no experiment applies. Default <c>blend</c>.</summary>
     public string DefaultTipRanker { get; set; } = "blend";
 
-    /// <summary>Peer ranker used when a request names none. Default <c>availability</c> (chosen on validation, see docs/evaluation.md).</summary>
-    public string DefaultPeerRanker { get; set; } = "availability";
+    /// <summary>Peer ranker used when a request names none. Default <c>fusion</c> (see docs/evaluation.md for <c>availability</c>, an opt-in alternative).</summary>
+    public string DefaultPeerRanker { get; set; } = "fusion";
 
     /// <summary>Learning-step ranker. Default <c>blend</c>.</summary>
     public string DefaultStepRanker { get; set; } = "blend";
