@@ -548,7 +548,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var qualityScale = precomputed ? Math.Max(0, w.Quality) / 255.0 : 0;
         var qualityFlat = precomputed ? 0 : Math.Max(0, w.Quality);
         var freshWeight = Math.Max(0, w.Freshness);
-        var halfLife = w.FreshnessHalfLifeSeconds;
+        var stepsPerSecond = 16 / w.FreshnessHalfLifeSeconds;   // FreshSteps has 16 steps per half-life
         var blockFresh = 0.0;
         var qualityBound = s.QualityBound;
         var tfOne = s.TfOne;
@@ -595,7 +595,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 blockEnd = (block + 1) << TenantIndex.BlockShift;
                 if (freshWeight != 0)
                 {
-                    blockFresh = freshWeight * FreshnessBound(s.NowSeconds - s.BlockCreated[block], halfLife);
+                    blockFresh = freshWeight * FreshnessBound((s.NowSeconds - s.BlockCreated[block]) * stepsPerSecond);
                 }
 
                 blockPrior = (qualityScale * (s.BlockQuality[block] + 1e-6)) + qualityFlat + blockFresh;
@@ -791,17 +791,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         return steps;
     }
 
-    /// <summary>An upper bound of 2^(−age / halfLife) (the age rounded down to 1/16 of a half-life).</summary>
-    internal static double FreshnessBound(double ageSeconds, double halfLifeSeconds)
-    {
-        if (ageSeconds <= 0)
-        {
-            return 1.0;
-        }
-
-        var j = ageSeconds * 16 / halfLifeSeconds;
-        return j >= FreshSteps.Length - 1 ? FreshSteps[^1] : FreshSteps[(int)j];
-    }
+    /// <summary>An upper bound of 2^(−steps / 16), where steps = 16 · age / half-life (the age rounded down to 1/16 of a half-life).</summary>
+    internal static double FreshnessBound(double steps) =>
+        steps <= 0 ? 1.0 : steps >= FreshSteps.Length - 1 ? FreshSteps[^1] : FreshSteps[(int)steps];
 
     // ------------------------------------------------------------------ scratch
 

@@ -169,4 +169,20 @@ public sealed class MaxScoreTests
         Assert.True(bound / 255.0 >= quality, $"{bound}/255 < {quality}");
         Assert.True(bound / 255.0 <= quality + (1.0 / 255) + 1e-6);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    [InlineData(3.7)]
+    [InlineData(63.99)]
+    [InlineData(100.0)]
+    [InlineData(10_000.0)]
+    public void Freshness_bound_is_never_below_freshness(double halfLives)
+    {
+        var exact = Formulas.Freshness(halfLives * 86_400, 86_400);
+        var bound = TipEngine.FreshnessBound(16 * halfLives);
+        Assert.True(bound >= exact, $"{bound} < {exact}");
+        Assert.True(halfLives > 60 || bound <= exact * Math.Pow(2, 1 / 16.0) * (1 + 1e-9), $"{bound} is more than one step above {exact}");
+    }
 }
