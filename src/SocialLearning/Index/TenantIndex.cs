@@ -126,7 +126,7 @@ internal sealed class TenantIndex
     public GrowList<ushort> DocLength { get; } = new();
 
     /// <summary>Documents per block of <see cref="BlockCreated"/> (a power of two: <c>doc &gt;&gt; BlockShift</c>).</summary>
-    public const int BlockShift = 6;
+    public const int BlockShift = 10;
 
     /// <summary>
     /// Per document, an upper bound of <see cref="Quality"/> in 1/255 steps (⌈q · 255⌉): one byte, so the column a
