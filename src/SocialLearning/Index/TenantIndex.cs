@@ -780,6 +780,7 @@ internal sealed class TenantIndex
             {
                 v.List(i).Docs.TrimExcess();
                 v.List(i).Frequencies?.TrimExcess();
+                v.List(i).Norms?.TrimExcess();
             }
         }
     }
