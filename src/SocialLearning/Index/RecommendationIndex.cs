@@ -100,16 +100,21 @@ internal sealed class RecommendationIndex(
                 index.SetEvidence(learner, list, now, _proficiencyHalfLife);
             }
 
-            // Threads first (answers' terms by parent), so each parent is indexed once with its whole thread.
-            var loaded = new List<Contribution>();
-            var ignored = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+            // Streamed, never holding the contributions: with thread expansion, a first pass keeps only each published
+            // answer's word counts by parent, so the second pass indexes every parent once with its whole thread. A
+            // contribution written between the passes is also in the change feed after `position`, which the index
+            // replays next, so nothing is missed (upserts are idempotent).
+            if (index.ThreadExpansion)
             {
-                index.UpdateThread(contribution, ignored);
-                loaded.Add(contribution);
+                var ignored = new HashSet<string>(StringComparer.Ordinal);
+                await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+                {
+                    index.UpdateThread(contribution, ignored);
+                    ignored.Clear();
+                }
             }
 
-            foreach (var contribution in loaded)
+            await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
             {
                 var counters = await store.GetCountersAsync(tenant, contribution.Id, cancellationToken).ConfigureAwait(false);
                 index.Upsert(contribution, counters);
