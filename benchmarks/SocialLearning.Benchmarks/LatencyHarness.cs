@@ -20,7 +20,7 @@ internal static class LatencyHarness
         var report = new StringBuilder();
         report.AppendLine("# Latency harness (single thread, per-query Stopwatch)");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}. Shared with other engineers' builds and tests while measured (load average printed below), so raw tails include time the thread was not on a core.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}. Load average printed below: above about 1 on this machine, raw tails include time the thread was not on a core (best-of-5 removes most of it).");
         report.AppendLine(CultureInfo.InvariantCulture, $"Load average at start: {LoadAverage()}.");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"Each query runs {Passes} times (passes over the whole query set, after a warm-up pass). \"raw\" percentiles are over all {Passes} × n samples; \"best of {Passes}\" takes each query's fastest run first (its cost without preemption) and then the percentile over queries. Throughput = 1 / mean raw latency.");
