@@ -505,6 +505,12 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         Array.Sort(ub, perm, 0, m);
+
+        // RequireSkills is a filter every accepted document passes through a required skill's own posting list, so
+        // when each required skill is a clause only those lists are walked from the start; the others are looked up
+        // per document like MaxScore's non-essential lists (a learning-path step asks for one small skill next to the
+        // learner's gaps, whose lists can hold a tenth of the corpus).
+        var walked = s.RequireSkills && RequiredWalk ? RequiredLast(s, m) : 0;
         var prefix = s.Prefix;
         var running = 0.0;
         for (var i = 0; i < m; i++)
@@ -559,8 +565,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         // their own (with the best prior anywhere), so candidates come only from the lists at or above it; inside a
         // block of 2^BlockShift documents, lists below `local` cannot either (with the block's best prior), so the
         // block's candidates come from the lists at or above `local`. Both only grow as the threshold rises.
-        var global = 0;
-        var local = 0;
+        var global = walked > 0 ? m - walked : 0;
+        var local = global;
         var blockPrior = priorBound;
         var blockEnd = 0;
         s.Visited = 0;
@@ -794,6 +800,80 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// <summary>An upper bound of 2^(−steps / 16), where steps = 16 · age / half-life (the age rounded down to 1/16 of a half-life).</summary>
     internal static double FreshnessBound(double steps) =>
         steps <= 0 ? 1.0 : steps >= FreshSteps.Length - 1 ? FreshSteps[^1] : FreshSteps[(int)steps];
+
+    [ThreadStatic]
+    private static bool t_walkEveryList;
+
+    /// <summary>Whether MaxScore walks only the required skills' lists when <see cref="TipRequest.RequireSkills"/> is set (per thread; tests compare with false).</summary>
+    internal static bool RequiredWalk
+    {
+        get => !t_walkEveryList;
+        set => t_walkEveryList = !value;
+    }
+
+    /// <summary>
+    /// Moves one clause per required skill (its Skill clause, else its gap clause) to the end of the bound order, keeping
+    /// the others in ascending bound order; returns how many were moved, or 0 when some required skill has no clause
+    /// (then every list is walked as before).
+    /// </summary>
+    private static int RequiredLast(Scratch s, int m)
+    {
+        var ctx = s.Context;
+        var perm = s.Perm;
+        var ub = s.UpperBound;
+        Span<bool> pick = stackalloc bool[TipContext.MaxClauses];
+        pick.Clear();
+        var picked = 0;
+        for (var r = 0; r < s.RequireCount; r++)
+        {
+            var id = s.Require[r];
+            var found = -1;
+            for (var i = 0; i < m; i++)
+            {
+                var c = perm[i];
+                if (ctx.ClauseIds[c] == id && (ctx.ClauseKinds[c] == TipClauseKind.Skill || ctx.ClauseKinds[c] == TipClauseKind.SkillGap)
+                    && (found < 0 || (ctx.ClauseKinds[c] == TipClauseKind.Skill && ctx.ClauseKinds[perm[found]] != TipClauseKind.Skill)))
+                {
+                    found = i;
+                }
+            }
+
+            if (found < 0)
+            {
+                return 0;
+            }
+
+            if (!pick[found])
+            {
+                pick[found] = true;
+                picked++;
+            }
+        }
+
+        if (picked == 0 || picked == m)
+        {
+            return 0;
+        }
+
+        Span<int> order = stackalloc int[TipContext.MaxClauses];
+        Span<double> bounds = stackalloc double[TipContext.MaxClauses];
+        var n = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                if (pick[i] == (pass == 1))
+                {
+                    order[n] = perm[i];
+                    bounds[n++] = ub[i];
+                }
+            }
+        }
+
+        order[..m].CopyTo(perm);
+        bounds[..m].CopyTo(ub);
+        return picked;
+    }
 
     // ------------------------------------------------------------------ scratch
 
