@@ -65,8 +65,8 @@ internal sealed class LearnedPeerModel
     /// <summary>Training questions the model was fitted on.</summary>
     public int Questions { get; init; }
 
-    /// <summary>Accepted answers known at fit time (the refit trigger counts from here).</summary>
-    public int AcceptedAtFit { get; init; }
+    /// <summary>Answers to others' questions known at fit time (the refit trigger counts from here).</summary>
+    public int AnsweredAtFit { get; init; }
 
     /// <summary>Newton iterations used.</summary>
     public int Iterations { get; init; }
@@ -108,7 +108,7 @@ internal static class LearnedPeerFit
 
     public const int MaxIterations = 25;
 
-    public static LearnedPeerModel Fit(IReadOnlyList<LearnedPeerExample> examples, int features, int acceptedAtFit = 0, double l2 = L2, int maxIterations = MaxIterations)
+    public static LearnedPeerModel Fit(IReadOnlyList<LearnedPeerExample> examples, int features, int answeredAtFit = 0, double l2 = L2, int maxIterations = MaxIterations)
     {
         var mean = new double[features];
         var scale = new double[features];
@@ -208,7 +208,7 @@ internal static class LearnedPeerFit
             }
         }
 
-        return new LearnedPeerModel { Weights = w, Mean = mean, Scale = scale, Questions = examples.Count, AcceptedAtFit = acceptedAtFit, Iterations = iterations };
+        return new LearnedPeerModel { Weights = w, Mean = mean, Scale = scale, Questions = examples.Count, AnsweredAtFit = answeredAtFit, Iterations = iterations };
     }
 
     /// <summary>Σ_q log softmax − ½ λ ‖w‖².</summary>
@@ -391,8 +391,6 @@ internal sealed class LearnedPeerHistory
     /// <summary>At most this many training questions, the most recent ones, are fitted on (bounds the fit's cost).</summary>
     public const int MaxQuestions = 2000;
 
-    /// <summary>Train only on questions whose accepted answerer had answers in the question's skills before it.</summary>
-    public static bool RequireEvidence = Environment.GetEnvironmentVariable("SL_LEARNED_ALL") is null;
 
     public required double[] Total { get; init; }
 
@@ -417,8 +415,8 @@ internal sealed class LearnedPeerHistory
 
     public required double FirstSeconds { get; init; }
 
-    /// <summary>Answers with an accepted mark whose question is visible and not the answerer's own (training questions available).</summary>
-    public required int AcceptedQuestions { get; init; }
+    /// <summary>Visible answers to someone else's visible question: the training examples available (the refit trigger counts these).</summary>
+    public required int Answered { get; init; }
 
     public long Generation { get; init; }
 
@@ -446,7 +444,7 @@ internal sealed class LearnedPeerHistory
         var skills = new double[Math.Max(1, index.Skills.Count)];
         var all = 0.0;
         var pairs = new Dictionary<long, int>();
-        var acceptedQuestions = 0;
+        var answered = 0;
         var first = double.PositiveInfinity;
         var limit = index.DocItem.Snapshot(out _);
         index.DocKind.Snapshot(out var kinds);
@@ -490,10 +488,7 @@ internal sealed class LearnedPeerHistory
                     {
                         var key = Key(asker, author);
                         pairs[key] = pairs.GetValueOrDefault(key) + 1;
-                        if (isAccepted)
-                        {
-                            acceptedQuestions++;
-                        }
+                        answered++;
                     }
                 }
             }
@@ -522,7 +517,7 @@ internal sealed class LearnedPeerHistory
             AskerAnswerer = pairs,
             ReferenceSeconds = referenceSeconds,
             FirstSeconds = double.IsPositiveInfinity(first) ? referenceSeconds : first,
-            AcceptedQuestions = acceptedQuestions,
+            Answered = answered,
             Generation = generation,
             ComputedAt = computedAt,
         };
@@ -549,7 +544,7 @@ internal sealed class LearnedPeerHistory
     /// <see cref="NegativesByActivity"/> most active people, ties by person number. The most recent
     /// <see cref="MaxQuestions"/> questions are kept.
     /// </summary>
-    public static List<LearnedPeerExample> Examples(TenantIndex index)
+    public static List<LearnedPeerExample> Examples(TenantIndex index, bool acceptedOnly = false)
     {
         var people = index.LearnerIds.Count;
         var limit = index.DocItem.Snapshot(out _);
@@ -565,6 +560,7 @@ internal sealed class LearnedPeerHistory
         // Visible documents in creation order; a question before any document created at the same second.
         var order = new List<int>();
         var acceptedBy = new Dictionary<int, int>();
+        var answeredBy = new Dictionary<int, List<int>>();
         for (var d = 0; d < limit; d++)
         {
             if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
@@ -573,6 +569,16 @@ internal sealed class LearnedPeerHistory
             }
 
             order.Add(d);
+            if (!acceptedOnly && kinds[d] == (byte)ContributionKind.Answer && authors[d] >= 0 && authors[d] < people
+                && AskerOf(parents[d], itemDoc, flags, authors, kinds) is var who && who >= 0 && who != authors[d])
+            {
+                var list = answeredBy.TryGetValue(itemDoc[parents[d]], out var l) ? l : answeredBy[itemDoc[parents[d]]] = [];
+                if (!list.Contains(authors[d]))
+                {
+                    list.Add(authors[d]);
+                }
+            }
+
             if (kinds[d] == (byte)ContributionKind.Answer && accepts[d] > 0 && authors[d] >= 0 && authors[d] < people)
             {
                 var asker = AskerOf(parents[d], itemDoc, flags, authors, kinds);
@@ -606,7 +612,7 @@ internal sealed class LearnedPeerHistory
         var questionsInOrder = new List<int>();
         foreach (var d in order)
         {
-            if (acceptedBy.ContainsKey(d))
+            if (acceptedOnly ? acceptedBy.ContainsKey(d) : answeredBy.ContainsKey(d))
             {
                 questionsInOrder.Add(d);
             }
@@ -646,7 +652,7 @@ internal sealed class LearnedPeerHistory
                 }
 
                 var asker = authors[d];
-                var positive = authors[acceptedBy[d]];
+                List<int> positives = acceptedOnly ? [authors[acceptedBy[d]]] : answeredBy[d];
                 var t = (double)created[d];
                 inSkill.Clear();
                 inSkillAccepted.Clear();
@@ -678,13 +684,15 @@ internal sealed class LearnedPeerHistory
 
                 // The finder only gathers people with evidence in the skills (or text matches): a question whose
                 // accepted answerer had none is no lesson in ordering the people it gathers.
-                if (RequireEvidence && inSkill.GetValueOrDefault(positive) <= 0)
+                foreach (var positive in positives)
+                {
+                if (inSkill.GetValueOrDefault(positive) <= 0)
                 {
                     continue;
                 }
 
                 var chosen = new List<int> { positive };
-                var seen = new HashSet<int> { positive, asker };
+                var seen = new HashSet<int>(positives) { asker };
                 foreach (var (p, _) in inSkill.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key))
                 {
                     if (chosen.Count > NegativesBySkill)
@@ -740,6 +748,8 @@ internal sealed class LearnedPeerHistory
                 }
 
                 examples.Add(new LearnedPeerExample { Features = features, Rows = chosen.Count, Positive = 0, People = [.. chosen], Question = docItem[d] });
+                }
+
                 continue;
             }
 
@@ -795,32 +805,32 @@ internal sealed class LearnedPeerHistory
         return examples;
     }
 
-    private static IEnumerable<int> TopByTotal(double[] total, int k)
+    /// <summary>The k people with the most helping contributions (more first, ties by lower person number), one pass.</summary>
+    internal static List<int> TopByTotal(double[] total, int k)
     {
-        // Small k: repeated selection keeps it O(k · people) without sorting everyone; ties by person number.
-        var picked = new List<int>(k);
-        var taken = new HashSet<int>();
-        for (var i = 0; i < k; i++)
+        var top = new List<int>(k + 1);
+        for (var p = 0; p < total.Length; p++)
         {
-            var best = -1;
-            for (var p = 0; p < total.Length; p++)
+            var v = total[p];
+            if (v <= 0 || (top.Count == k && v <= total[top[^1]]))
             {
-                if (total[p] > 0 && !taken.Contains(p) && (best < 0 || total[p] > total[best]))
-                {
-                    best = p;
-                }
+                continue;
             }
 
-            if (best < 0)
+            var at = top.Count;
+            while (at > 0 && v > total[top[at - 1]])
             {
-                break;
+                at--;
             }
 
-            taken.Add(best);
-            picked.Add(best);
+            top.Insert(at, p);
+            if (top.Count > k)
+            {
+                top.RemoveAt(k);
+            }
         }
 
-        return picked;
+        return top;
     }
 }
 
@@ -855,27 +865,23 @@ internal static class LearnedPeerModels
         }
 
         var model = Volatile.Read(ref holder.Model);
-        if (history.AcceptedQuestions >= MinQuestions && NeedsFit(model, history.AcceptedQuestions))
+        if (history.Answered >= MinQuestions && NeedsFit(model, history.Answered))
         {
             lock (holder.Gate)
             {
                 model = holder.Model;
-                if (NeedsFit(model, history.AcceptedQuestions))
+                if (NeedsFit(model, history.Answered))
                 {
                     var examples = LearnedPeerHistory.Examples(index);
-                    model = examples.Count >= MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count, history.AcceptedQuestions) : null;
+                    model = examples.Count >= MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count, history.Answered) : null;
                     if (model is null)
                     {
                         // Too few usable questions: remember the count so the scan is not repeated on every query.
                         holder.Model = null;
-                        holder.FailedAt = history.AcceptedQuestions;
+                        holder.FailedAt = history.Answered;
                     }
                     else
                     {
-                        if (Environment.GetEnvironmentVariable("SL_LEARNED_DEBUG") is not null)
-                        {
-                            Console.Error.WriteLine($"DEBUG fit q={model.Questions} it={model.Iterations} rows={examples.Sum(e => e.Rows)} w=[{string.Join(", ", model.Weights.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)))}] mean=[{string.Join(", ", model.Mean.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))}]");
-                        }
 
                         Volatile.Write(ref holder.Model, model);
                     }
@@ -887,7 +893,7 @@ internal static class LearnedPeerModels
 
         bool NeedsFit(LearnedPeerModel? m, int acceptedNow) => m is null
             ? acceptedNow >= holder.FailedAt + RefitEvery || holder.FailedAt == 0
-            : acceptedNow >= m.AcceptedAtFit + Math.Max(RefitEvery, m.AcceptedAtFit / 10);
+            : acceptedNow >= m.AnsweredAtFit + Math.Max(RefitEvery, m.AnsweredAtFit / 10);
     }
 
     private sealed class Holder
