@@ -62,7 +62,7 @@ internal sealed class LearnedPeerModel
 
     public required double[] Scale { get; init; }
 
-    /// <summary>Training questions the model was fitted on.</summary>
+    /// <summary>Training examples the model was fitted on.</summary>
     public int Questions { get; init; }
 
     /// <summary>Answers to others' questions known at fit time (the refit trigger counts from here).</summary>
@@ -83,7 +83,7 @@ internal sealed class LearnedPeerModel
     }
 }
 
-/// <summary>One training question: its candidates' raw features (row-major) and which row is the accepted answerer.</summary>
+/// <summary>One training example: a question's candidates' raw features (row-major) and which row is the person who answered.</summary>
 internal sealed class LearnedPeerExample
 {
     public required double[] Features { get; init; }
@@ -99,7 +99,7 @@ internal sealed class LearnedPeerExample
 }
 
 /// <summary>
-/// Conditional-logit (listwise softmax) fit: maximise Σ_q log softmax(w·x)_{accepted answerer of q} − ½ λ ‖w‖² over
+/// Conditional-logit (listwise softmax) fit: maximise Σ_examples log softmax(w·x)_{the answerer} − ½ λ ‖w‖² over
 /// standardised features by Newton's method (the objective is concave, so a few exact steps converge; no randomness).
 /// </summary>
 internal static class LearnedPeerFit
@@ -537,12 +537,14 @@ internal sealed class LearnedPeerHistory
     }
 
     /// <summary>
-    /// The training examples: every visible question with an accepted answer by someone other than its asker, with
-    /// its candidates' features as of the question's creation (documents created at or after it are not counted —
-    /// except that an answer's accepted mark is read as it is now, since the index keeps no accept times). Candidates:
-    /// the accepted answerer, the <see cref="NegativesBySkill"/> people with the most answers in its skills and the
-    /// <see cref="NegativesByActivity"/> most active people, ties by person number. The most recent
-    /// <see cref="MaxQuestions"/> questions are kept.
+    /// The training examples: one per visible answer to someone else's visible question (with
+    /// <paramref name="acceptedOnly"/>, one per question with an accepted answer, its accepted answerer), with the
+    /// candidates' features as of the question's creation — documents created at or after it are not counted, except
+    /// that an answer's accepted mark is read as it is now (the index keeps no accept times). Candidates: the answerer
+    /// (skipped when they had no helping contribution in the question's skills before it: the finder would not gather
+    /// them), the <see cref="NegativesBySkill"/> people with the most contributions in its skills and the
+    /// <see cref="NegativesByActivity"/> most active people overall, never the asker or another answerer of the
+    /// question, ties by person number. Only the most recent <see cref="MaxQuestions"/> questions are used.
     /// </summary>
     public static List<LearnedPeerExample> Examples(TenantIndex index, bool acceptedOnly = false)
     {
@@ -837,10 +839,10 @@ internal sealed class LearnedPeerHistory
 /// <summary>Per-tenant cache of the history (per generation, at most every refresh interval) and the fitted model (refitted lazily).</summary>
 internal static class LearnedPeerModels
 {
-    /// <summary>Fewer training questions than this: no model, the ranker falls back to <c>fusion</c>.</summary>
+    /// <summary>Fewer training examples (answers to others' questions) than this: no model, the ranker falls back to <c>fusion</c>.</summary>
     public const int MinQuestions = 30;
 
-    /// <summary>Refit once this many more accepted answers are known than at the last fit (or 10% more, whichever is larger).</summary>
+    /// <summary>Refit once this many more answers to others' questions are known than at the last fit (or 10% more, whichever is larger).</summary>
     public const int RefitEvery = 20;
 
     private static readonly ConditionalWeakTable<TenantIndex, Holder> Cache = [];
@@ -906,11 +908,11 @@ internal static class LearnedPeerModels
 }
 
 /// <summary>
-/// A peer ranker that learns its blend from the tenant's own past: for every earlier question with an accepted answer,
-/// the accepted answerer and the strongest other candidates as of that question's time give one listwise example; a
+/// A peer ranker that learns its blend from the tenant's own past: for every answer to an earlier question, the
+/// answerer and the strongest other candidates as of that question's time give one listwise example; a
 /// conditional-logit model over eight features (in-skill answers, all answers, days since last activity, decayed
 /// activity, smoothed in-skill share, Bayesian acceptance rate, answered this asker before, in-skill accepted answers)
-/// is fitted by Newton's method with L2 and scores the candidates. Refitted lazily as accepted answers accumulate;
+/// is fitted by Newton's method with L2 and scores the candidates. Refitted lazily as answers accumulate;
 /// with too little history it is <c>fusion</c>.
 /// </summary>
 internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options, TimeProvider time) : IPeerRanker
