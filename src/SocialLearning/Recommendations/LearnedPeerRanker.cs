@@ -685,7 +685,7 @@ internal sealed class LearnedPeerHistory
                 }
 
                 // The finder only gathers people with evidence in the skills (or text matches): a question whose
-                // accepted answerer had none is no lesson in ordering the people it gathers.
+                // answerer had none is no lesson in ordering the people it gathers.
                 foreach (var positive in positives)
                 {
                 if (inSkill.GetValueOrDefault(positive) <= 0)
@@ -964,7 +964,7 @@ internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options,
         {
             Signal = "learned",
             Value = model.Score(x),
-            Text = $"learned from {model.Questions.ToString(CultureInfo.InvariantCulture)} answered questions; strongest signal here: {LearnedPeerFeatures.Names[best]}",
+            Text = $"learned from {model.Questions.ToString(CultureInfo.InvariantCulture)} earlier answers; strongest signal here: {LearnedPeerFeatures.Names[best]}",
         });
         PeerExplain.Evidence(context, candidate, explanation);
     }
