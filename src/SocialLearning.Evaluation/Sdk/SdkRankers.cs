@@ -10,7 +10,7 @@ public static class SdkRankers
     public static IReadOnlyList<string> TipRankers { get; } = ["recency", "popularity", "wilson", "bayesian", "hot", "bm25", "overlap", "personal-fit", "blend", "rrf", "mmr"];
 
     /// <summary>Built-in peer ranker names (routing task).</summary>
-    public static IReadOnlyList<string> PeerRankers { get; } = ["answers", "zscore", "expertise-rank", "affinity", "bm25", "fusion", "availability"];
+    public static IReadOnlyList<string> PeerRankers { get; } = ["answers", "zscore", "expertise-rank", "affinity", "bm25", "fusion", "availability", "learned"];
 
     /// <summary>Built-in learning-step ranker names (next-skill task; each needs its own host, as the step ranker is an option).</summary>
     public static IReadOnlyList<string> StepRankers { get; } = ["prerequisite-frontier", "pagerank", "transitions", "blend", "popularity"];

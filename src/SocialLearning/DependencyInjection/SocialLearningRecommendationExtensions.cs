@@ -89,6 +89,7 @@ public static class SocialLearningRecommendationExtensions
         Peer<Bm25PeerRanker>(services, "bm25");
         Peer<FusionPeerRanker>(services, "fusion");
         Peer<AvailabilityPeerRanker>(services, "availability");
+        Peer<LearnedPeerRanker>(services, "learned");
         Step<FrontierStepRanker>(services, "prerequisite-frontier");
         Step<PageRankStepRanker>(services, "pagerank");
         Step<TransitionStepRanker>(services, "transitions");

@@ -57,3 +57,5 @@ public sealed class AffinityPeerConformance : PeerRankerConformanceTests { prote
 public sealed class Bm25PeerConformance : PeerRankerConformanceTests { protected override string RankerName => "bm25"; }
 
 public sealed class AvailabilityPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "availability"; }
+
+public sealed class LearnedPeerConformance : PeerRankerConformanceTests { protected override string RankerName => "learned"; }
