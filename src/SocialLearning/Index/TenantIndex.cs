@@ -305,6 +305,7 @@ internal sealed class TenantIndex
             var stats = Stats(skill);
             var slot = stats.Slot(ordinal);
             stats.Level[slot] = level;
+            stats.RaiseBounds(slot);
         }
 
         Learners[ordinal] = new LearnerState
@@ -599,6 +600,7 @@ internal sealed class TenantIndex
             stats.Helpful[slot] += sign * Helpful[doc];
             stats.Endorsements[slot] += sign * Endorsements[doc];
             stats.Affinity[slot] += sign * forward;
+            stats.RaiseBounds(slot);
         }
     }
 

@@ -27,6 +27,22 @@ internal sealed class PeerContext : PeerRankingContext
     public int[] Stamp = [];
     public int CurrentStamp;
 
+    // Pruned gathering (fusion): people seen in another requested skill or in the text (one bit each), the text
+    // scores accumulated per person before the skills are walked, and the per-component floors' heaps.
+    public ulong[] Marked = [];
+    public int[] TextStamp = [];
+    public float[] TextAcc = [];
+    public int[] TextOrder = new int[256];
+    public int TextCount;
+    public ulong[] Once = [];
+
+    /// <summary>People whose values the pruned gather computed but did not keep (they are still "scored").</summary>
+    public int Rejected;
+    public double[] Heaps = [];
+    public int[] HeapCounts = [];
+    public int[] SkillIds = new int[8];
+    public int[] SkillCounts = new int[8];
+
     public TenantIndex Index = null!;
     public PeerRequest CurrentRequest = null!;
     public DateTimeOffset CurrentNow;
@@ -69,6 +85,9 @@ internal sealed class PeerContext : PeerRankingContext
             var size = Math.Max(people, Slot.Length * 2);
             Slot = new int[size];
             Stamp = new int[size];
+            TextStamp = new int[size];
+            TextAcc = new float[size];
+            Marked = new ulong[(size + 63) >> 6];
             CurrentStamp = 0;
         }
 
@@ -76,8 +95,31 @@ internal sealed class PeerContext : PeerRankingContext
         if (CurrentStamp == int.MaxValue)
         {
             Array.Clear(Stamp);
+            Array.Clear(TextStamp);
             CurrentStamp = 1;
         }
+
+        TextCount = 0;
+        Rejected = 0;
+    }
+
+    /// <summary>Adds a text score to a person before the skills are gathered, remembering first-seen order.</summary>
+    public void AddText(int person, float score)
+    {
+        if (TextStamp[person] != CurrentStamp)
+        {
+            TextStamp[person] = CurrentStamp;
+            TextAcc[person] = 0;
+            if (TextCount == TextOrder.Length)
+            {
+                Array.Resize(ref TextOrder, TextCount * 2);
+            }
+
+            TextOrder[TextCount++] = person;
+            Marked[person >> 6] |= 1UL << person;
+        }
+
+        TextAcc[person] += score;
     }
 
     /// <summary>The candidate index of a person, adding them with zero evidence when new.</summary>
@@ -172,7 +214,11 @@ internal sealed class PeerFinder : IPeerFinder
     public RecommendationResult<PeerRecommendation> Find(TenantIndex index, PeerRequest request, IPeerRanker ranker, string name, string? variant, DateTimeOffset now, bool balance)
     {
         var ctx = t_context ??= new PeerContext();
-        Gather(ctx, index, request, now);
+        if (ranker is not FusionPeerRanker fusion || request.K > fusion.Depth || !GatherPruned(ctx, index, request, now, fusion.Depth, fusion.Text(request)))
+        {
+            Gather(ctx, index, request, now);
+        }
+
         ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
         var penalty = balance ? _options.PeerLoadPenalty : 0;
         var cache = index.Derived;
@@ -265,7 +311,7 @@ internal sealed class PeerFinder : IPeerFinder
             AddLoad(index, ctx, top[..found], nowSeconds, halfLife);
         }
 
-        return new RecommendationResult<PeerRecommendation> { Items = items, Ranker = name, Variant = variant, CandidatesScored = ctx.Count };
+        return new RecommendationResult<PeerRecommendation> { Items = items, Ranker = name, Variant = variant, CandidatesScored = ctx.Count + ctx.Rejected };
     }
 
     private static bool Better(double s1, int i1, double s2, int i2) => s1 > s2 || (s1 == s2 && i1 < i2);
@@ -292,6 +338,459 @@ internal sealed class PeerFinder : IPeerFinder
                 var decayed = cache.Load[p] * Math.Pow(2, -(nowSeconds - cache.LoadAt[p]) / halfLife);
                 cache.Load[p] = decayed + 1;
                 cache.LoadAt[p] = nowSeconds;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The smallest skill list (slots) worth pruning; below it every candidate is gathered. Internal so tests can
+    /// force pruning on small corpora (0) or turn it off (<see cref="int.MaxValue"/>).
+    /// </summary>
+    internal int PruneMinimum { get; set; } = 2048;
+
+    /// <summary>
+    /// Gathers for the fusion ranker only the candidates that can be in some component's top <paramref name="depth"/>
+    /// (exact, see docs/recommenders.md "Peer pruning"): every requested skill but the largest and the text are
+    /// gathered in full; the largest skill's slots are walked in order with one bounded min-heap per fusion component
+    /// over the people seen only there, and a block of slots is skipped when each of its writer-maintained bounds is at
+    /// most that component's heap floor (a skipped person is beaten by <paramref name="depth"/> earlier candidates in
+    /// every component, ties going to the earlier candidate as in fusion). Candidate order is the full gather's order
+    /// restricted to the kept people, so fusion's tie-breaks, and therefore the results, are unchanged.
+    /// </summary>
+    /// <returns>false (nothing decided) when pruning does not apply: no skill list of <see cref="PruneMinimum"/> slots, or a repeated skill.</returns>
+    private bool GatherPruned(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now, int depth, bool useText)
+    {
+        var requested = request.Skills;
+        if (ctx.SkillIds.Length < requested.Count)
+        {
+            ctx.SkillIds = new int[requested.Count];
+        }
+
+        var ids = ctx.SkillIds;
+        var m = 0;
+        var largest = 0;
+        for (var k = 0; k < requested.Count; k++)
+        {
+            var id = index.Skills.Find(requested[k]);
+            if (id < 0 || id >= index.PeerStats.Count || index.PeerStats[id] is not { } stats)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < m; j++)
+            {
+                if (ids[j] == id)
+                {
+                    return false;
+                }
+            }
+
+            largest = Math.Max(largest, stats.Person.Count);
+            ids[m++] = id;
+        }
+
+        if (m == 0 || largest < PruneMinimum)
+        {
+            return false;
+        }
+
+        ctx.Index = index;
+        ctx.CurrentRequest = request;
+        ctx.CurrentNow = now;
+        var people = index.LearnerIds.Count;
+        ctx.Begin(people);
+        var asker = index.FindLearner(request.Asker.Value);
+        var decay = Math.Pow(2, -((now - TipFeatureColumns.Epoch).TotalSeconds / index.AffinityHalfLifeSeconds));
+        var rank = ExpertiseRanks.Get(index, _options, _time);
+        var marked = ctx.Marked;
+        Array.Clear(marked);
+
+        // Marked: people in two or more requested skills or in the text. They are gathered in full wherever they
+        // appear; everyone else has their final values in the one slot where they appear, so they can be pruned.
+        var anyMarked = false;
+        if (m > 1)
+        {
+            var once = ctx.Once.Length >= marked.Length ? ctx.Once : ctx.Once = new ulong[marked.Length];
+            Array.Clear(once);
+            for (var j = 0; j < m; j++)
+            {
+                var n = index.PeerStats[ids[j]]!.Person.Snapshot(out var person);
+                for (var s = 0; s < n; s++)
+                {
+                    var p = person[s];
+                    if ((uint)p < (uint)people)
+                    {
+                        var bit = 1UL << p;
+                        var w = p >> 6;
+                        marked[w] |= once[w] & bit;
+                        once[w] |= bit;
+                    }
+                }
+            }
+
+            for (var w = 0; w < marked.Length && !anyMarked; w++)
+            {
+                anyMarked = marked[w] != 0;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(request.Text))
+        {
+            var state = new TextPrepass(ctx, index, asker, _options.Bm25K1, _options.Bm25B);
+            TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
+            anyMarked |= ctx.TextCount > 0;
+        }
+
+        // Skills in request order (the full gather's candidate order); the component heaps are shared by all of
+        // them, since every value offered is a final one.
+        var prune = new PruneState(ctx, depth, useText);
+        for (var j = 0; j < m; j++)
+        {
+            var stats = index.PeerStats[ids[j]]!;
+            var columns = new SkillColumns(stats);
+            if (columns.Count >= PruneMinimum)
+            {
+                PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked);
+                continue;
+            }
+
+            for (var s = 0; s < columns.Count; s++)
+            {
+                var p = columns.Person[s];
+                if (p != asker && p < people)
+                {
+                    columns.Add(ctx, s, p, decay);
+                }
+            }
+        }
+
+        for (var t = 0; t < ctx.TextCount; t++)
+        {
+            var p = ctx.TextOrder[t];
+            ctx.TextArr[ctx.Of(p)] += ctx.TextAcc[p];
+        }
+
+        for (var i = 0; i < ctx.Count; i++)
+        {
+            var p = ctx.People[i];
+            ctx.RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
+        }
+
+        return true;
+    }
+
+    /// <summary>The component heaps of one pruned gather: affinity, ExpertiseRank, z-score, answers, BM25 (with text).</summary>
+    private ref struct PruneState
+    {
+        public readonly PeerContext Ctx;
+        public readonly int Depth;
+        public readonly bool UseText;
+        public readonly Span<double> Heaps;
+        public readonly Span<int> Counts;
+        public readonly Span<double> Floors;
+        public bool Full;
+
+        public PruneState(PeerContext ctx, int depth, bool useText)
+        {
+            Ctx = ctx;
+            Depth = depth;
+            UseText = useText;
+            if (ctx.Heaps.Length < (5 * depth) + 10)
+            {
+                ctx.Heaps = new double[(5 * depth) + 10];
+                ctx.HeapCounts = new int[5];
+            }
+
+            Heaps = ctx.Heaps.AsSpan(0, 5 * depth);
+            Floors = ctx.Heaps.AsSpan(5 * depth, 5);
+            Counts = ctx.HeapCounts;
+            Counts.Clear();
+            Floors.Fill(double.NegativeInfinity);
+            Full = false;
+        }
+    }
+
+    /// <summary>The pruned walk over one large skill (see <see cref="GatherPruned"/>).</summary>
+    private static void PrunedSkill(ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked)
+    {
+        var ctx = st.Ctx;
+        var depth = st.Depth;
+        var useText = st.UseText;
+        var heaps = st.Heaps;
+        var counts = st.Counts;
+        var floors = st.Floors;
+        var n = c.Count;
+        stats.BlockAnswers.Snapshot(out var blockAnswers);
+        stats.BlockZ.Snapshot(out var blockZ);
+        stats.BlockAffinity.Snapshot(out var blockAffinity);
+        stats.BlockLevel.Snapshot(out var blockLevel);
+        var blockRank = rank is null ? null : RankBlocks(stats, rank, c.Person, n);
+        var marked = ctx.Marked;
+        for (var start = 0; start < n; start += PeerSkillStats.BlockSize)
+        {
+            var end = Math.Min(n, start + PeerSkillStats.BlockSize);
+            if (st.Full)
+            {
+                var b = start >> PeerSkillStats.BlockShift;
+                var affinityBound = (float)Math.Max(0, blockAffinity[b] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, blockLevel[b]));
+                var rankBound = blockRank is null ? 0 : blockRank[b];
+                if (affinityBound <= floors[0] && rankBound <= floors[1] && blockZ[b] <= floors[2] && blockAnswers[b] <= floors[3]
+                    && (!useText || floors[4] >= 0))
+                {
+                    if (anyMarked)
+                    {
+                        for (var s = start; s < end; s++)
+                        {
+                            var p = c.Person[s];
+                            if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
+                            {
+                                c.Add(ctx, s, p, decay);
+                            }
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
+            for (var s = start; s < end; s++)
+            {
+                var p = c.Person[s];
+                if (p == asker || (uint)p >= (uint)people)
+                {
+                    continue;
+                }
+
+                if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0)
+                {
+                    c.Add(ctx, s, p, decay);
+                    continue;
+                }
+
+                var answers = c.Answers[s];
+                var level = c.Level[s];
+                if (answers == 0 && c.Shared[s] == 0 && level <= 0)
+                {
+                    continue;
+                }
+
+                // Exactly the values fusion's components compute from the context for a person seen only here;
+                // once the heaps are full most people beat no floor, which costs four compares.
+                var v0 = (float)Math.Max(0, c.Affinity[s] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, level));
+                double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+                var v2 = Formulas.ZScore(answers, c.Questions[s]);
+                double v3 = answers;
+                if (st.Full && !(v0 > floors[0]) && !(v1 > floors[1]) && !(v2 > floors[2]) && !(v3 > floors[3]))
+                {
+                    ctx.Rejected++;
+                    continue;
+                }
+
+                var enter = Offer(heaps, counts, floors, 0, depth, v0);
+                enter |= Offer(heaps, counts, floors, 1, depth, v1);
+                enter |= Offer(heaps, counts, floors, 2, depth, v2);
+                enter |= Offer(heaps, counts, floors, 3, depth, v3);
+                if (useText)
+                {
+                    enter |= Offer(heaps, counts, floors, 4, depth, 0);
+                }
+
+                if (enter)
+                {
+                    c.Add(ctx, s, p, decay);
+                }
+                else
+                {
+                    ctx.Rejected++;
+                }
+            }
+
+            if (!st.Full)
+            {
+                st.Full = counts[0] == depth && counts[1] == depth && counts[2] == depth && counts[3] == depth && (!useText || counts[4] == depth);
+            }
+        }
+    }
+
+    /// <summary>Offers a value to component <paramref name="h"/>'s min-heap of the best <paramref name="depth"/>; true when it was kept.</summary>
+    private static bool Offer(Span<double> heaps, Span<int> counts, Span<double> floors, int h, int depth, double value)
+    {
+        var heap = heaps.Slice(h * depth, depth);
+        var count = counts[h];
+        if (count < depth)
+        {
+            // Sift up.
+            var i = count;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (heap[parent] <= value)
+                {
+                    break;
+                }
+
+                heap[i] = heap[parent];
+                i = parent;
+            }
+
+            heap[i] = value;
+            counts[h] = ++count;
+            if (count == depth)
+            {
+                floors[h] = heap[0];
+            }
+
+            return true;
+        }
+
+        // Later candidates lose ties, so only a strictly larger value can displace the floor.
+        if (!(value > floors[h]))
+        {
+            return false;
+        }
+
+        var at = 0;
+        while (true)
+        {
+            var left = (2 * at) + 1;
+            if (left >= depth)
+            {
+                break;
+            }
+
+            var child = left + 1 < depth && heap[left + 1] < heap[left] ? left + 1 : left;
+            if (heap[child] >= value)
+            {
+                break;
+            }
+
+            heap[at] = heap[child];
+            at = child;
+        }
+
+        heap[at] = value;
+        floors[h] = heap[0];
+        return true;
+    }
+
+    /// <summary>Per-block maximum ExpertiseRank of a skill's people, cached on the skill for one rank array (extended when slots were added).</summary>
+    private static float[] RankBlocks(PeerSkillStats stats, float[] rank, int[] person, int n)
+    {
+        var cached = Volatile.Read(ref stats.RankBounds);
+        var same = cached is not null && ReferenceEquals(cached.Rank, rank);
+        if (same && cached!.Slots >= n)
+        {
+            return cached.Max;
+        }
+
+        var max = new float[(n + PeerSkillStats.BlockSize - 1) >> PeerSkillStats.BlockShift];
+        var from = 0;
+        if (same)
+        {
+            var blocks = cached!.Slots >> PeerSkillStats.BlockShift;
+            Array.Copy(cached.Max, max, blocks);
+            from = blocks << PeerSkillStats.BlockShift;
+        }
+
+        for (var s = from; s < n; s++)
+        {
+            var p = person[s];
+            var v = (uint)p < (uint)rank.Length ? rank[p] : 0f;
+            if (v > max[s >> PeerSkillStats.BlockShift])
+            {
+                max[s >> PeerSkillStats.BlockShift] = v;
+            }
+        }
+
+        Volatile.Write(ref stats.RankBounds, new RankBlockBounds(rank, max, n));
+        return max;
+    }
+
+    /// <summary>One skill's evidence columns, read once (person count first, as the writer publishes it last).</summary>
+    private readonly struct SkillColumns
+    {
+        public readonly int Count;
+        public readonly int[] Person;
+        public readonly int[] Answers;
+        public readonly int[] Accepted;
+        public readonly int[] Questions;
+        public readonly int[] Shared;
+        public readonly int[] Helpful;
+        public readonly int[] Endorsements;
+        public readonly double[] Affinity;
+        public readonly float[] Level;
+
+        public SkillColumns(PeerSkillStats stats)
+        {
+            Count = stats.Person.Snapshot(out Person);
+            stats.Answers.Snapshot(out Answers);
+            stats.Accepted.Snapshot(out Accepted);
+            stats.Questions.Snapshot(out Questions);
+            stats.Shared.Snapshot(out Shared);
+            stats.Helpful.Snapshot(out Helpful);
+            stats.Endorsements.Snapshot(out Endorsements);
+            stats.Affinity.Snapshot(out Affinity);
+            stats.Level.Snapshot(out Level);
+        }
+
+        /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does.</summary>
+        public void Add(PeerContext ctx, int s, int p, double decay)
+        {
+            // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
+            if (Answers[s] == 0 && Shared[s] == 0 && Level[s] <= 0)
+            {
+                return;
+            }
+
+            var i = ctx.Of(p);
+            ctx.AnswersArr[i] += Answers[s];
+            ctx.AcceptedArr[i] += Accepted[s];
+            ctx.QuestionsArr[i] += Questions[s];
+            ctx.SharedArr[i] += Shared[s];
+            ctx.HelpfulArr[i] += Helpful[s];
+            ctx.EndorsementsArr[i] += Endorsements[s];
+            ctx.AffinityArr[i] += (float)Math.Max(0, Affinity[s] * decay);
+            ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], Level[s]);
+        }
+    }
+
+    /// <summary>The text's BM25 per author (as <see cref="TextState"/>), accumulated before the skills so its authors can be marked.</summary>
+    private readonly struct TextPrepass(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
+    {
+        public void Add(ReadOnlySpan<char> term)
+        {
+            var id = index.Terms.Find(term);
+            if (id < 0)
+            {
+                return;
+            }
+
+            var limit = index.DocItem.Snapshot(out _);
+            index.DocFlags.Snapshot(out var flags);
+            index.DocAuthor.Snapshot(out var authors);
+            index.DocKind.Snapshot(out var kinds);
+            index.DocLength.Snapshot(out var lengths);
+            var list = index.Terms.List(id);
+            var n = list.Docs.Snapshot(out var docs);
+            list.Frequencies!.Snapshot(out var tfs);
+            var idf = Formulas.Idf(Math.Max(1, limit), Math.Min(n, Math.Max(1, limit)));
+            var avg = index.AverageLength;
+            var people = ctx.Slot.Length;
+            for (var j = 0; j < n; j++)
+            {
+                var d = docs[j];
+                if (d >= limit)
+                {
+                    break;
+                }
+
+                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
+                    || authors[d] == asker || authors[d] >= people)
+                {
+                    continue;
+                }
+
+                ctx.AddText(authors[d], (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b)));
             }
         }
     }
@@ -656,6 +1155,12 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
 
     private readonly int _k = options.Value.RrfK;
     private readonly int _depth = options.Value.RrfDepth;
+
+    /// <summary>How many of each component's best are fused (<see cref="RecommendationOptions.RrfDepth"/>).</summary>
+    public int Depth => _depth;
+
+    /// <summary>Whether the BM25 component takes part (the request has text).</summary>
+    public bool Text(PeerRequest request) => !string.IsNullOrEmpty(request.Text);
 
     public void Score(PeerRankingContext context, Span<double> scores)
     {
