@@ -5,6 +5,12 @@ using SocialLearning.Ranking;
 
 namespace SocialLearning.Recommendations;
 
+internal struct SlotEntry
+{
+    public int Stamp;
+    public int Index;
+}
+
 /// <summary>Per-thread candidates of one peer query, struct of arrays.</summary>
 internal sealed class PeerContext : PeerRankingContext
 {
@@ -23,8 +29,8 @@ internal sealed class PeerContext : PeerRankingContext
     public double[] Scores = new double[256];
 
     /// <summary>Person number → candidate index + 1 for the current stamp.</summary>
-    public int[] Slot = [];
-    public int[] Stamp = [];
+    /// <summary>Person number → (stamp, candidate index) in one entry: one cache miss per lookup.</summary>
+    public SlotEntry[] Slot = [];
     public int CurrentStamp;
 
     // Pruned gathering (fusion): people seen in another requested skill or in the text (one bit each), the text
@@ -35,6 +41,13 @@ internal sealed class PeerContext : PeerRankingContext
     public int[] TextOrder = new int[256];
     public int TextCount;
     public ulong[] Once = [];
+
+    // Final values of marked people, computed before the walk (stamped per query).
+    // Marked people numbered by their rank in the bitmap (popcount prefix): their candidate index is looked up in a
+    // compact, cache-resident array instead of a per-person one.
+    public int[] MarkPrefix = [];
+    public int[] MarkCtx = [];
+    public int MarkTotal;
 
     /// <summary>People whose values the pruned gather computed but did not keep (they are still "scored").</summary>
     public int Rejected;
@@ -83,23 +96,24 @@ internal sealed class PeerContext : PeerRankingContext
         if (Slot.Length < people)
         {
             var size = Math.Max(people, Slot.Length * 2);
-            Slot = new int[size];
-            Stamp = new int[size];
+            Slot = new SlotEntry[size];
             TextStamp = new int[size];
             TextAcc = new float[size];
             Marked = new ulong[(size + 63) >> 6];
+            MarkPrefix = new int[Marked.Length + 1];
             CurrentStamp = 0;
         }
 
         CurrentStamp++;
         if (CurrentStamp == int.MaxValue)
         {
-            Array.Clear(Stamp);
+            Array.Clear(Slot);
             Array.Clear(TextStamp);
             CurrentStamp = 1;
         }
 
         TextCount = 0;
+        MarkTotal = 0;
         Rejected = 0;
     }
 
@@ -122,12 +136,66 @@ internal sealed class PeerContext : PeerRankingContext
         TextAcc[person] += score;
     }
 
+    /// <summary>Numbers the marked people (after marking is complete) by their rank among the set bits.</summary>
+    public void RankMarked()
+    {
+        var total = 0;
+        for (var w = 0; w < Marked.Length; w++)
+        {
+            MarkPrefix[w] = total;
+            total += System.Numerics.BitOperations.PopCount(Marked[w]);
+        }
+
+        MarkPrefix[Marked.Length] = total;
+        if (MarkCtx.Length < total)
+        {
+            MarkCtx = new int[Math.Max(total, MarkCtx.Length * 2)];
+        }
+
+        MarkCtx.AsSpan(0, total).Fill(-1);
+        MarkTotal = total;
+    }
+
+    public int MarkRank(int person) =>
+        MarkPrefix[person >> 6] + System.Numerics.BitOperations.PopCount(Marked[person >> 6] & ((1UL << person) - 1));
+
+    /// <summary>Pruned gather: the candidate index of a marked person (who may appear in several skills and the text).</summary>
+    public int OfMarked(int person)
+    {
+        var r = MarkRank(person);
+        var i = MarkCtx[r];
+        if (i < 0)
+        {
+            i = Append(person);
+            MarkCtx[r] = i;
+        }
+
+        return i;
+    }
+
+    /// <summary>Pruned gather: a new candidate known to appear nowhere else (no lookup).</summary>
+    public int Append(int person)
+    {
+        var i = Count;
+        if (i == People.Length)
+        {
+            Grow();
+        }
+
+        People[i] = person;
+        AnswersArr[i] = AcceptedArr[i] = QuestionsArr[i] = SharedArr[i] = HelpfulArr[i] = EndorsementsArr[i] = 0;
+        AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
+        Count = i + 1;
+        return i;
+    }
+
     /// <summary>The candidate index of a person, adding them with zero evidence when new.</summary>
     public int Of(int person)
     {
-        if (Stamp[person] == CurrentStamp)
+        ref var entry = ref Slot[person];
+        if (entry.Stamp == CurrentStamp)
         {
-            return Slot[person];
+            return entry.Index;
         }
 
         var i = Count;
@@ -139,8 +207,8 @@ internal sealed class PeerContext : PeerRankingContext
         People[i] = person;
         AnswersArr[i] = AcceptedArr[i] = QuestionsArr[i] = SharedArr[i] = HelpfulArr[i] = EndorsementsArr[i] = 0;
         AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
-        Stamp[person] = CurrentStamp;
-        Slot[person] = i;
+        entry.Stamp = CurrentStamp;
+        entry.Index = i;
         Count = i + 1;
         return i;
     }
@@ -343,19 +411,23 @@ internal sealed class PeerFinder : IPeerFinder
     }
 
     /// <summary>
-    /// The smallest skill list (slots) worth pruning; below it every candidate is gathered. Internal so tests can
-    /// force pruning on small corpora (0) or turn it off (<see cref="int.MaxValue"/>).
+    /// The smallest skill list (slots) worth pruning; below it (on the benchmark corpus, about 5k slots) the bookkeeping
+    /// costs what it saves and every candidate is gathered. Internal so tests can force pruning on small corpora (0) or
+    /// turn it off (<see cref="int.MaxValue"/>).
     /// </summary>
-    internal int PruneMinimum { get; set; } = 2048;
+    internal int PruneMinimum { get; set; } = 6000;
 
     /// <summary>
     /// Gathers for the fusion ranker only the candidates that can be in some component's top <paramref name="depth"/>
-    /// (exact, see docs/recommenders.md "Peer pruning"): every requested skill but the largest and the text are
-    /// gathered in full; the largest skill's slots are walked in order with one bounded min-heap per fusion component
-    /// over the people seen only there, and a block of slots is skipped when each of its writer-maintained bounds is at
-    /// most that component's heap floor (a skipped person is beaten by <paramref name="depth"/> earlier candidates in
-    /// every component, ties going to the earlier candidate as in fusion). Candidate order is the full gather's order
-    /// restricted to the kept people, so fusion's tie-breaks, and therefore the results, are unchanged.
+    /// (exact, see docs/recommenders.md "Peer pruning"). People in two or more requested skills or in the text are
+    /// "marked" (two bitmaps over the skills' person columns) and gathered in full. Everyone else has their final values
+    /// in their one slot: the skills are walked in request order with one bounded min-heap per fusion component, a
+    /// person is kept only when some value beats that component's floor, and in a large skill a block of 32 slots is
+    /// skipped (but for its marked people) when each writer-maintained block bound is at most the floor. Heap members
+    /// come earlier in candidate order, so a skipped person is beaten by <paramref name="depth"/> candidates in every
+    /// component, ties included. Marked people add lower bounds of their final values at their first appearance
+    /// (z-score, not monotone, only in the last skill). The kept candidates are in the full gather's order, so
+    /// fusion's ranks and tie-breaks, and therefore the results, are unchanged.
     /// </summary>
     /// <returns>false (nothing decided) when pruning does not apply: no skill list of <see cref="PruneMinimum"/> slots, or a repeated skill.</returns>
     private bool GatherPruned(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now, int depth, bool useText)
@@ -444,30 +516,22 @@ internal sealed class PeerFinder : IPeerFinder
         // Skills in request order (the full gather's candidate order); the component heaps are shared by all of
         // them, since every value offered is a final one.
         var prune = new PruneState(ctx, depth, useText);
+        if (anyMarked)
+        {
+            ctx.RankMarked();
+        }
+
         for (var j = 0; j < m; j++)
         {
             var stats = index.PeerStats[ids[j]]!;
             var columns = new SkillColumns(stats);
-            if (columns.Count >= PruneMinimum)
-            {
-                PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked);
-                continue;
-            }
-
-            for (var s = 0; s < columns.Count; s++)
-            {
-                var p = columns.Person[s];
-                if (p != asker && p < people)
-                {
-                    columns.Add(ctx, s, p, decay);
-                }
-            }
+            PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1);
         }
 
         for (var t = 0; t < ctx.TextCount; t++)
         {
             var p = ctx.TextOrder[t];
-            ctx.TextArr[ctx.Of(p)] += ctx.TextAcc[p];
+            ctx.TextArr[ctx.OfMarked(p)] += ctx.TextAcc[p];
         }
 
         for (var i = 0; i < ctx.Count; i++)
@@ -488,6 +552,7 @@ internal sealed class PeerFinder : IPeerFinder
         public readonly Span<double> Heaps;
         public readonly Span<int> Counts;
         public readonly Span<double> Floors;
+
         public bool Full;
 
         public PruneState(PeerContext ctx, int depth, bool useText)
@@ -511,7 +576,8 @@ internal sealed class PeerFinder : IPeerFinder
     }
 
     /// <summary>The pruned walk over one large skill (see <see cref="GatherPruned"/>).</summary>
-    private static void PrunedSkill(ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked)
+    private static void PrunedSkill(
+        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last)
     {
         var ctx = st.Ctx;
         var depth = st.Depth;
@@ -529,13 +595,13 @@ internal sealed class PeerFinder : IPeerFinder
         for (var start = 0; start < n; start += PeerSkillStats.BlockSize)
         {
             var end = Math.Min(n, start + PeerSkillStats.BlockSize);
-            if (st.Full)
+            if (skipBlocks && st.Full)
             {
                 var b = start >> PeerSkillStats.BlockShift;
                 var affinityBound = (float)Math.Max(0, blockAffinity[b] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, blockLevel[b]));
                 var rankBound = blockRank is null ? 0 : blockRank[b];
-                if (affinityBound <= floors[0] && rankBound <= floors[1] && blockZ[b] <= floors[2] && blockAnswers[b] <= floors[3]
-                    && (!useText || floors[4] >= 0))
+                if (Beaten(affinityBound, 0, floors) && Beaten(rankBound, 1, floors) && Beaten(blockZ[b], 2, floors)
+                    && Beaten(blockAnswers[b], 3, floors) && (!useText || Beaten(0, 4, floors)))
                 {
                     if (anyMarked)
                     {
@@ -544,7 +610,7 @@ internal sealed class PeerFinder : IPeerFinder
                             var p = c.Person[s];
                             if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
                             {
-                                c.Add(ctx, s, p, decay);
+                                AddMarked(ref st, c, s, p, decay, rank, last);
                             }
                         }
                     }
@@ -563,7 +629,7 @@ internal sealed class PeerFinder : IPeerFinder
 
                 if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0)
                 {
-                    c.Add(ctx, s, p, decay);
+                    AddMarked(ref st, c, s, p, decay, rank, last);
                     continue;
                 }
 
@@ -580,7 +646,8 @@ internal sealed class PeerFinder : IPeerFinder
                 double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
                 var v2 = Formulas.ZScore(answers, c.Questions[s]);
                 double v3 = answers;
-                if (st.Full && !(v0 > floors[0]) && !(v1 > floors[1]) && !(v2 > floors[2]) && !(v3 > floors[3]))
+                if (st.Full && Beaten(v0, 0, floors) && Beaten(v1, 1, floors) && Beaten(v2, 2, floors)
+                    && Beaten(v3, 3, floors) && (!useText || Beaten(0, 4, floors)))
                 {
                     ctx.Rejected++;
                     continue;
@@ -597,7 +664,7 @@ internal sealed class PeerFinder : IPeerFinder
 
                 if (enter)
                 {
-                    c.Add(ctx, s, p, decay);
+                    c.Add(ctx, s, p, decay, false);
                 }
                 else
                 {
@@ -607,10 +674,51 @@ internal sealed class PeerFinder : IPeerFinder
 
             if (!st.Full)
             {
+                // Marked people may have filled the heaps too.
                 st.Full = counts[0] == depth && counts[1] == depth && counts[2] == depth && counts[3] == depth && (!useText || counts[4] == depth);
             }
         }
     }
+
+    /// <summary>
+    /// Gathers a marked person's slot and offers what is already known to be a lower bound of their final values:
+    /// at their first appearance, affinity (a sum of non-negative terms plus a maximum), ExpertiseRank, answers and
+    /// BM25 (the text was scored up front), which can only grow; the z-score (not monotone) only in the last skill.
+    /// They come before every later candidate, so as heap members they win ties against them.
+    /// </summary>
+    private static void AddMarked(ref PruneState st, in SkillColumns c, int s, int p, double decay, float[]? rank, bool last)
+    {
+        var ctx = st.Ctx;
+        var before = ctx.Count;
+        var i = c.Add(ctx, s, p, decay, true);
+        if (i < 0)
+        {
+            return;
+        }
+
+        var depth = st.Depth;
+        if (i == before)
+        {
+            Offer(st.Heaps, st.Counts, st.Floors, 0, depth, ctx.AffinityArr[i] + (AffinityPeerRanker.ProficiencyWeight * ctx.LevelArr[i]));
+            Offer(st.Heaps, st.Counts, st.Floors, 1, depth, rank is not null && p < rank.Length ? rank[p] : 0f);
+            Offer(st.Heaps, st.Counts, st.Floors, 3, depth, ctx.AnswersArr[i]);
+            if (st.UseText)
+            {
+                Offer(st.Heaps, st.Counts, st.Floors, 4, depth, ctx.TextStamp[p] == ctx.CurrentStamp ? ctx.TextAcc[p] : 0f);
+            }
+        }
+
+        if (last)
+        {
+            Offer(st.Heaps, st.Counts, st.Floors, 2, depth, Formulas.ZScore(ctx.AnswersArr[i], ctx.QuestionsArr[i]));
+        }
+    }
+
+    /// <summary>
+    /// Whether a value (or a bound) of component <paramref name="h"/> is beaten by depth candidates: at most the floor of
+    /// its heap, whose members all come earlier in candidate order and so win ties.
+    /// </summary>
+    private static bool Beaten(double value, int h, ReadOnlySpan<double> floors) => value <= floors[h];
 
     /// <summary>Offers a value to component <paramref name="h"/>'s min-heap of the best <paramref name="depth"/>; true when it was kept.</summary>
     private static bool Offer(Span<double> heaps, Span<int> counts, Span<double> floors, int h, int depth, double value)
@@ -733,16 +841,16 @@ internal sealed class PeerFinder : IPeerFinder
             stats.Level.Snapshot(out Level);
         }
 
-        /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does.</summary>
-        public void Add(PeerContext ctx, int s, int p, double decay)
+        /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does (a person not marked appears only here).</summary>
+        public int Add(PeerContext ctx, int s, int p, double decay, bool isMarked)
         {
             // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
             if (Answers[s] == 0 && Shared[s] == 0 && Level[s] <= 0)
             {
-                return;
+                return -1;
             }
 
-            var i = ctx.Of(p);
+            var i = isMarked ? ctx.OfMarked(p) : ctx.Append(p);
             ctx.AnswersArr[i] += Answers[s];
             ctx.AcceptedArr[i] += Accepted[s];
             ctx.QuestionsArr[i] += Questions[s];
@@ -751,6 +859,7 @@ internal sealed class PeerFinder : IPeerFinder
             ctx.EndorsementsArr[i] += Endorsements[s];
             ctx.AffinityArr[i] += (float)Math.Max(0, Affinity[s] * decay);
             ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], Level[s]);
+            return i;
         }
     }
 
