@@ -495,6 +495,12 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         Array.Sort(ub, perm, 0, m);
+
+        // RequireSkills is a filter every accepted document passes through a required skill's own posting list, so
+        // when each required skill is a clause only those lists are walked from the start; the others are looked up
+        // per document like MaxScore's non-essential lists (a learning-path step asks for one small skill next to the
+        // learner's gaps, whose lists can hold a tenth of the corpus).
+        var walked = s.RequireSkills && RequiredWalk ? RequiredLast(s, m) : 0;
         var prefix = s.Prefix;
         var running = 0.0;
         for (var i = 0; i < m; i++)
@@ -505,7 +511,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         var priorBound = w.PriorUpperBound;
         var precomputed = w.WilsonZ == ctx.Index.WilsonZ;
-        var essential = 0;
+        var essential = walked > 0 ? m - walked : 0;
         s.Visited = 0;
         var threshold = double.NegativeInfinity;
         Span<double> sums = stackalloc double[4];
@@ -622,6 +628,80 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         return s.HeapSortDescending();
+    }
+
+    [ThreadStatic]
+    private static bool t_walkEveryList;
+
+    /// <summary>Whether MaxScore walks only the required skills' lists when <see cref="TipRequest.RequireSkills"/> is set (per thread; tests compare with false).</summary>
+    internal static bool RequiredWalk
+    {
+        get => !t_walkEveryList;
+        set => t_walkEveryList = !value;
+    }
+
+    /// <summary>
+    /// Moves one clause per required skill (its Skill clause, else its gap clause) to the end of the bound order, keeping
+    /// the others in ascending bound order; returns how many were moved, or 0 when some required skill has no clause
+    /// (then every list is walked as before).
+    /// </summary>
+    private static int RequiredLast(Scratch s, int m)
+    {
+        var ctx = s.Context;
+        var perm = s.Perm;
+        var ub = s.UpperBound;
+        Span<bool> pick = stackalloc bool[TipContext.MaxClauses];
+        pick.Clear();
+        var picked = 0;
+        for (var r = 0; r < s.RequireCount; r++)
+        {
+            var id = s.Require[r];
+            var found = -1;
+            for (var i = 0; i < m; i++)
+            {
+                var c = perm[i];
+                if (ctx.ClauseIds[c] == id && (ctx.ClauseKinds[c] == TipClauseKind.Skill || ctx.ClauseKinds[c] == TipClauseKind.SkillGap)
+                    && (found < 0 || (ctx.ClauseKinds[c] == TipClauseKind.Skill && ctx.ClauseKinds[perm[found]] != TipClauseKind.Skill)))
+                {
+                    found = i;
+                }
+            }
+
+            if (found < 0)
+            {
+                return 0;
+            }
+
+            if (!pick[found])
+            {
+                pick[found] = true;
+                picked++;
+            }
+        }
+
+        if (picked == 0 || picked == m)
+        {
+            return 0;
+        }
+
+        Span<int> order = stackalloc int[TipContext.MaxClauses];
+        Span<double> bounds = stackalloc double[TipContext.MaxClauses];
+        var n = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                if (pick[i] == (pass == 1))
+                {
+                    order[n] = perm[i];
+                    bounds[n++] = ub[i];
+                }
+            }
+        }
+
+        order[..m].CopyTo(perm);
+        bounds[..m].CopyTo(ub);
+        return picked;
     }
 
     // ------------------------------------------------------------------ scratch

@@ -16,7 +16,7 @@ public sealed class PeerPruningTests
 {
     private static readonly TenantId Tenant = new("peer-pruning");
 
-    private static (SyntheticCorpus Corpus, TenantIndex Index) Build(int seed)
+    internal static (SyntheticCorpus Corpus, TenantIndex Index) Build(int seed)
     {
         var options = new SyntheticCorpusOptions { Seed = seed, Learners = 3_000, Contributions = 12_000, Skills = 120, ContextKeys = 200, Vocabulary = 3_000 };
         var corpus = new SyntheticCorpus(Tenant, options);
