@@ -5,6 +5,13 @@ using SocialLearning.Ranking;
 
 namespace SocialLearning.Recommendations;
 
+/// <summary>A person's BM25 so far in the pruned gather's text pass (stamp and score in one entry).</summary>
+internal struct TextEntry
+{
+    public int Stamp;
+    public float Score;
+}
+
 internal struct SlotEntry
 {
     public int Stamp;
@@ -36,8 +43,7 @@ internal sealed class PeerContext : PeerRankingContext
     // Pruned gathering (fusion): people seen in another requested skill or in the text (one bit each), the text
     // scores accumulated per person before the skills are walked, and the per-component floors' heaps.
     public ulong[] Marked = [];
-    public int[] TextStamp = [];
-    public float[] TextAcc = [];
+    public TextEntry[] Text = [];
     public int[] TextOrder = new int[256];
     public int TextCount;
     public ulong[] Once = [];
@@ -97,8 +103,7 @@ internal sealed class PeerContext : PeerRankingContext
         {
             var size = Math.Max(people, Slot.Length * 2);
             Slot = new SlotEntry[size];
-            TextStamp = new int[size];
-            TextAcc = new float[size];
+            Text = new TextEntry[size];
             Marked = new ulong[(size + 63) >> 6];
             MarkPrefix = new int[Marked.Length + 1];
             CurrentStamp = 0;
@@ -108,7 +113,7 @@ internal sealed class PeerContext : PeerRankingContext
         if (CurrentStamp == int.MaxValue)
         {
             Array.Clear(Slot);
-            Array.Clear(TextStamp);
+            Array.Clear(Text);
             CurrentStamp = 1;
         }
 
@@ -120,10 +125,11 @@ internal sealed class PeerContext : PeerRankingContext
     /// <summary>Adds a text score to a person before the skills are gathered, remembering first-seen order.</summary>
     public void AddText(int person, float score)
     {
-        if (TextStamp[person] != CurrentStamp)
+        ref var entry = ref Text[person];
+        if (entry.Stamp != CurrentStamp)
         {
-            TextStamp[person] = CurrentStamp;
-            TextAcc[person] = 0;
+            entry.Stamp = CurrentStamp;
+            entry.Score = 0;
             if (TextCount == TextOrder.Length)
             {
                 Array.Resize(ref TextOrder, TextCount * 2);
@@ -133,7 +139,7 @@ internal sealed class PeerContext : PeerRankingContext
             Marked[person >> 6] |= 1UL << person;
         }
 
-        TextAcc[person] += score;
+        entry.Score += score;
     }
 
     /// <summary>Numbers the marked people (after marking is complete) by their rank among the set bits.</summary>
@@ -531,7 +537,7 @@ internal sealed class PeerFinder : IPeerFinder
         for (var t = 0; t < ctx.TextCount; t++)
         {
             var p = ctx.TextOrder[t];
-            ctx.TextArr[ctx.OfMarked(p)] += ctx.TextAcc[p];
+            ctx.TextArr[ctx.OfMarked(p)] += ctx.Text[p].Score;
         }
 
         for (var i = 0; i < ctx.Count; i++)
@@ -704,7 +710,7 @@ internal sealed class PeerFinder : IPeerFinder
             Offer(st.Heaps, st.Counts, st.Floors, 3, depth, ctx.AnswersArr[i]);
             if (st.UseText)
             {
-                Offer(st.Heaps, st.Counts, st.Floors, 4, depth, ctx.TextStamp[p] == ctx.CurrentStamp ? ctx.TextAcc[p] : 0f);
+                Offer(st.Heaps, st.Counts, st.Floors, 4, depth, ctx.Text[p].Stamp == ctx.CurrentStamp ? ctx.Text[p].Score : 0f);
             }
         }
 
