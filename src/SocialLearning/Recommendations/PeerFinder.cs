@@ -35,20 +35,18 @@ internal sealed class PeerContext : PeerRankingContext
     public float[] TextArr = new float[256];
     public double[] Scores = new double[256];
 
-    /// <summary>Person number → candidate index + 1 for the current stamp.</summary>
     /// <summary>Person number → (stamp, candidate index) in one entry: one cache miss per lookup.</summary>
     public SlotEntry[] Slot = [];
     public int CurrentStamp;
 
-    // Pruned gathering (fusion): people seen in another requested skill or in the text (one bit each), the text
-    // scores accumulated per person before the skills are walked, and the per-component floors' heaps.
+    // Pruned gathering (fusion): people in two or more requested skills or in the text (one bit each; Once = seen in
+    // some skill), the text scores accumulated per person before the skills are walked, and the component heaps.
     public ulong[] Marked = [];
     public TextEntry[] Text = [];
     public int[] TextOrder = new int[256];
     public int TextCount;
     public ulong[] Once = [];
 
-    // Final values of marked people, computed before the walk (stamped per query).
     // Marked people numbered by their rank in the bitmap (popcount prefix): their candidate index is looked up in a
     // compact, cache-resident array instead of a per-person one.
     public int[] MarkPrefix = [];
@@ -581,7 +579,10 @@ internal sealed class PeerFinder : IPeerFinder
         }
     }
 
-    /// <summary>The pruned walk over one large skill (see <see cref="GatherPruned"/>).</summary>
+    /// <summary>
+    /// The pruned walk over one skill (see <see cref="GatherPruned"/>); blocks are skipped only when <paramref name="skipBlocks"/>
+    /// (a large skill), and <paramref name="last"/> says no later skill can add to a marked person.
+    /// </summary>
     private static void PrunedSkill(
         ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last)
     {
