@@ -54,23 +54,38 @@ internal static class PushPageRank
             }
         }
 
-        var seedNodes = new List<int>();
-        var seedWeights = new List<double>();
+        var seedNodes = ws.SeedNodes;
+        var seedWeights = ws.SeedWeights;
+        seedNodes.Clear();
+        seedWeights.Clear();
         if (total > 0)
         {
-            var merged = new SortedDictionary<int, double>();
-            foreach (var (node, weight) in seeds)
+            // Merged by node in node order, each node's weights summed in input order (a sort by node, then input position).
+            var order = ws.SeedOrder;
+            order.Clear();
+            for (var i = 0; i < seeds.Count; i++)
             {
+                var (node, weight) = seeds[i];
                 if (node >= 0 && node < n && weight > 0)
                 {
-                    merged[node] = merged.GetValueOrDefault(node) + (weight / total);
+                    order.Add(((long)node << 32) | (uint)i);
                 }
             }
 
-            foreach (var (node, weight) in merged)
+            order.Sort();
+            foreach (var key in order)
             {
-                seedNodes.Add(node);
-                seedWeights.Add(weight);
+                var node = (int)(key >> 32);
+                var share = seeds[(int)(uint)key].Weight / total;
+                if (seedNodes.Count > 0 && seedNodes[^1] == node)
+                {
+                    seedWeights[^1] += share;
+                }
+                else
+                {
+                    seedNodes.Add(node);
+                    seedWeights.Add(share);
+                }
             }
         }
         else if (n > 0)
@@ -83,7 +98,8 @@ internal static class PushPageRank
             }
         }
 
-        var queue = new Queue<int>();
+        var queue = ws.Queue;
+        queue.Clear();
         for (var i = 0; i < seedNodes.Count; i++)
         {
             ws.AddResidual(seedNodes[i], seedWeights[i]);
@@ -145,21 +161,32 @@ internal static class PushPageRank
 
         var touched = ws.Touched;
         touched.Sort();
-        var nodes = new List<int>(touched.Count);
-        var values = new List<double>(touched.Count);
+        var positive = 0;
         var residual = pool;
         foreach (var v in touched)
         {
             residual += ws.Residual[v];
             if (ws.Estimate[v] > 0)
             {
-                nodes.Add(v);
-                values.Add(ws.Estimate[v]);
+                positive++;
+            }
+        }
+
+        // The result is the only allocation in steady state (exactly sized).
+        var nodes = new int[positive];
+        var values = new double[positive];
+        var at = 0;
+        foreach (var v in touched)
+        {
+            if (ws.Estimate[v] > 0)
+            {
+                nodes[at] = v;
+                values[at++] = ws.Estimate[v];
             }
         }
 
         ws.Reset();
-        return new Result(nodes.ToArray(), values.ToArray(), residual, pushes);
+        return new Result(nodes, values, residual, pushes);
     }
 
     private static bool Above(Csr graph, double residual, int node, double epsilon) =>
@@ -186,6 +213,10 @@ internal static class PushPageRank
         public bool[] InQueue = [];
         public bool[] Seen = [];
         public readonly List<int> Touched = [];
+        public readonly Queue<int> Queue = new();
+        public readonly List<int> SeedNodes = [];
+        public readonly List<double> SeedWeights = [];
+        public readonly List<long> SeedOrder = [];
 
         public void Ensure(int n)
         {

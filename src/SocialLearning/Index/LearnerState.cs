@@ -53,8 +53,17 @@ internal sealed class LearnerState
 }
 
 /// <summary>Per-skill evidence of people (expert finding), struct of arrays; one slot per person with evidence.</summary>
+/// <remarks>
+/// Every <see cref="BlockSize"/> consecutive slots form a block with writer-maintained upper bounds of what the
+/// slots in it can score (answers, z-score, forward-decayed affinity, proficiency). The writer only ever raises a
+/// bound (after a decrement it stays loose but valid), so a reader may skip a whole block when no bound can beat its
+/// current top-k floor (peer pruning, see PeerFinder).
+/// </remarks>
 internal sealed class PeerSkillStats
 {
+    public const int BlockShift = 5;
+    public const int BlockSize = 1 << BlockShift;
+
     private readonly Dictionary<int, int> _slots = [];
 
     public GrowList<int> Person { get; } = new();
@@ -76,6 +85,21 @@ internal sealed class PeerSkillStats
 
     public GrowList<float> Level { get; } = new();
 
+    /// <summary>Per block: at least the largest <see cref="Answers"/> of its slots.</summary>
+    public GrowList<int> BlockAnswers { get; } = new();
+
+    /// <summary>Per block: at least the largest z-score (answers versus questions) of its slots.</summary>
+    public GrowList<double> BlockZ { get; } = new();
+
+    /// <summary>Per block: at least the largest <see cref="Affinity"/> (undecayed, forward form) of its slots, 0 or more.</summary>
+    public GrowList<double> BlockAffinity { get; } = new();
+
+    /// <summary>Per block: at least the largest <see cref="Level"/> of its slots, 0 or more.</summary>
+    public GrowList<float> BlockLevel { get; } = new();
+
+    /// <summary>Reader-computed per-block maximum ExpertiseRank of the block's people, for one rank array.</summary>
+    public RankBlockBounds? RankBounds;
+
     /// <summary>Writer only.</summary>
     public int Slot(int person)
     {
@@ -92,8 +116,56 @@ internal sealed class PeerSkillStats
         Endorsements.Add(0);
         Affinity.Add(0);
         Level.Add(0);
+        if ((Person.Count & (BlockSize - 1)) == 0)
+        {
+            // A new block, published before the slot count that needs it.
+            BlockAnswers.Add(0);
+            BlockZ.Add(0);
+            BlockAffinity.Add(0);
+            BlockLevel.Add(0);
+        }
+
         slot = Person.Add(person);
         _slots[person] = slot;
         return slot;
     }
+
+    /// <summary>Writer only: raises the slot's block bounds to cover its current values (call after every change to the slot).</summary>
+    public void RaiseBounds(int slot)
+    {
+        var b = slot >> BlockShift;
+        var answers = Answers[slot];
+        if (answers > BlockAnswers[b])
+        {
+            BlockAnswers[b] = answers;
+        }
+
+        var z = Ranking.Formulas.ZScore(answers, Questions[slot]);
+        if (z > BlockZ[b])
+        {
+            BlockZ[b] = z;
+        }
+
+        var affinity = Affinity[slot];
+        if (affinity > BlockAffinity[b])
+        {
+            BlockAffinity[b] = affinity;
+        }
+
+        var level = Level[slot];
+        if (level > BlockLevel[b])
+        {
+            BlockLevel[b] = level;
+        }
+    }
+}
+
+/// <summary>Per-block maximum ExpertiseRank of a skill's slots (people never change slot), for <see cref="Rank"/> and the first <see cref="Slots"/> slots.</summary>
+internal sealed class RankBlockBounds(float[] rank, float[] max, int slots)
+{
+    public float[] Rank { get; } = rank;
+
+    public float[] Max { get; } = max;
+
+    public int Slots { get; } = slots;
 }

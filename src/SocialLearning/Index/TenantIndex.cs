@@ -321,6 +321,7 @@ internal sealed class TenantIndex
             var stats = Stats(skill);
             var slot = stats.Slot(ordinal);
             stats.Level[slot] = level;
+            stats.RaiseBounds(slot);
         }
 
         Learners[ordinal] = new LearnerState
@@ -648,6 +649,7 @@ internal sealed class TenantIndex
             stats.Helpful[slot] += sign * Helpful[doc];
             stats.Endorsements[slot] += sign * Endorsements[doc];
             stats.Affinity[slot] += sign * forward;
+            stats.RaiseBounds(slot);
         }
     }
 

@@ -145,6 +145,9 @@ internal sealed class StepContext : LearningStepRankingContext
 
     public required TenantIndex Index { get; init; }
 
+    /// <summary>The first <see cref="Count"/> entries of the (pooled, possibly longer) arrays are the candidates.</summary>
+    public required int Count { get; init; }
+
     public required int[] Skills { get; init; }
 
     public required byte[] RequiredArr { get; init; }
@@ -157,15 +160,15 @@ internal sealed class StepContext : LearningStepRankingContext
 
     public override LearningPathRequest Request => CurrentRequest;
 
-    public override ReadOnlySpan<int> Candidates => Skills;
+    public override ReadOnlySpan<int> Candidates => Skills.AsSpan(0, Count);
 
-    public override ReadOnlySpan<byte> Required => RequiredArr;
+    public override ReadOnlySpan<byte> Required => RequiredArr.AsSpan(0, Count);
 
-    public override ReadOnlySpan<float> PageRank => PageRankArr;
+    public override ReadOnlySpan<float> PageRank => PageRankArr.AsSpan(0, Count);
 
-    public override ReadOnlySpan<float> Transitions => TransitionArr;
+    public override ReadOnlySpan<float> Transitions => TransitionArr.AsSpan(0, Count);
 
-    public override ReadOnlySpan<float> CurrentLevel => LevelArr;
+    public override ReadOnlySpan<float> CurrentLevel => LevelArr.AsSpan(0, Count);
 
     public override SkillId GetSkill(int skill) => new(Index.Skills.Label(skill));
 }
@@ -186,6 +189,9 @@ internal sealed class LearningPathPlanner(
     TimeProvider time) : ILearningPathPlanner
 {
     private const int SuggestionPool = 50;
+
+    [ThreadStatic]
+    private static PlanScratch? t_scratch;
     private readonly RecommendationOptions _options = options.Value;
 
     public async ValueTask<LearningPath> PlanAsync(LearningPathRequest request, CancellationToken cancellationToken = default)
@@ -276,7 +282,9 @@ internal sealed class LearningPathPlanner(
 
         // Transitions from the learner's most recent skills.
         var transitions = TransitionTable.Get(index, _options, time);
-        var transitionScore = new Dictionary<int, float>();
+        // A popular recent skill has thousands of successors: dense per-thread arrays (stamped), not dictionaries.
+        var ps = t_scratch ??= new PlanScratch();
+        ps.Begin(Math.Max(skillCount, index.Skills.Count));
         var timeline = learner.Timeline;
         for (var i = Math.Max(0, timeline.Length - 3); i < timeline.Length; i++)
         {
@@ -284,52 +292,62 @@ internal sealed class LearningPathPlanner(
             {
                 foreach (var next in nexts)
                 {
-                    transitionScore[next] = transitionScore.GetValueOrDefault(next) + transitions.Count(timeline[i], next);
+                    ps.AddTransition(next, transitions.Count(timeline[i], next));
                 }
             }
         }
 
         // Candidates: required, the best PageRank skills and the transition successors, none mastered.
-        var candidates = new List<int>(required);
-        var inCandidates = new HashSet<int>(required);
-        foreach (var s in TopByRank(index, pageRank, skillCount, SuggestionPool, s => !inCandidates.Contains(s) && learner.LevelOf(s) < mastery))
+        foreach (var s in required)
         {
-            candidates.Add(s);
-            inCandidates.Add(s);
+            ps.AddCandidate(s);
         }
 
-        foreach (var s in transitionScore.Keys.OrderBy(s => s))
+        foreach (var s in TopByRank(index, pageRank, skillCount, SuggestionPool, s => !ps.IsCandidate(s) && learner.LevelOf(s) < mastery))
         {
-            if (s < skillCount && learner.LevelOf(s) < mastery && inCandidates.Add(s))
+            ps.AddCandidate(s);
+        }
+
+        ps.Touched.Sort();
+        foreach (var s in ps.Touched)
+        {
+            if (s < skillCount && learner.LevelOf(s) < mastery && !ps.IsCandidate(s))
             {
-                candidates.Add(s);
+                ps.AddCandidate(s);
             }
         }
 
-        var skills = candidates.ToArray();
+        var count = ps.Count;
+        var skills = ps.Skills;
+        for (var i = 0; i < count; i++)
+        {
+            var s = skills[i];
+            ps.RequiredArr[i] = required.Contains(s) ? (byte)1 : (byte)0;
+            ps.PageRankArr[i] = pageRank.Of(s);
+            ps.TransitionArr[i] = ps.TransitionOf(s);
+            ps.LevelArr[i] = learner.LevelOf(s);
+        }
+
         var context = new StepContext
         {
             CurrentRequest = request,
             Index = index,
+            Count = count,
             Skills = skills,
-            RequiredArr = skills.Select(s => required.Contains(s) ? (byte)1 : (byte)0).ToArray(),
-            PageRankArr = skills.Select(s => pageRank.Of(s)).ToArray(),
-            TransitionArr = skills.Select(s => transitionScore.GetValueOrDefault(s)).ToArray(),
-            LevelArr = skills.Select(s => learner.LevelOf(s)).ToArray(),
+            RequiredArr = ps.RequiredArr,
+            PageRankArr = ps.PageRankArr,
+            TransitionArr = ps.TransitionArr,
+            LevelArr = ps.LevelArr,
         };
-        var scores = new double[skills.Length];
-        ranker.Score(context, scores);
-        var scoreOf = new Dictionary<int, (double Score, int Candidate)>();
-        for (var i = 0; i < skills.Length; i++)
-        {
-            scoreOf[skills[i]] = (scores[i], i);
-        }
+        var scores = ps.Scores;
+        ranker.Score(context, scores.AsSpan(0, count));
+        var scoreOf = new ScoreLookup(ps, scores);
 
         // Chosen: every required skill, then the best suggestions with their unmet prerequisites.
         var chosen = new HashSet<int>(required);
         if (targets.Count == 0)
         {
-            var suggestions = Enumerable.Range(0, skills.Length)
+            var suggestions = Enumerable.Range(0, count)
                 .OrderByDescending(i => scores[i]).ThenBy(i => index.Skills.Label(skills[i]), StringComparer.Ordinal);
             foreach (var i in suggestions)
             {
@@ -630,5 +648,118 @@ internal sealed class BlendStepRanker : ILearningStepRanker
         }
 
         return max;
+    }
+}
+
+/// <summary>Per-thread dense scratch of one plan: transition scores and candidate numbers by skill, stamped per request.</summary>
+internal sealed class PlanScratch
+{
+    public float[] Transition = [];
+    public int[] TransitionStamp = [];
+    public int[] CandidateOf = [];
+    public int[] CandidateStamp = [];
+    public readonly List<int> Touched = [];
+    public int[] Skills = new int[64];
+    public byte[] RequiredArr = new byte[64];
+    public float[] PageRankArr = new float[64];
+    public float[] TransitionArr = new float[64];
+    public float[] LevelArr = new float[64];
+    public double[] Scores = new double[64];
+    public int Count;
+    private int _stamp;
+
+    public void Begin(int skills)
+    {
+        if (Transition.Length < skills)
+        {
+            var size = Math.Max(skills, Transition.Length * 2);
+            Transition = new float[size];
+            TransitionStamp = new int[size];
+            CandidateOf = new int[size];
+            CandidateStamp = new int[size];
+            _stamp = 0;
+        }
+
+        if (++_stamp == int.MaxValue)
+        {
+            Array.Clear(TransitionStamp);
+            Array.Clear(CandidateStamp);
+            _stamp = 1;
+        }
+
+        Touched.Clear();
+        Count = 0;
+    }
+
+    public void AddTransition(int skill, int count)
+    {
+        if (skill >= Transition.Length)
+        {
+            Grow(skill + 1);
+        }
+
+        if (TransitionStamp[skill] != _stamp)
+        {
+            TransitionStamp[skill] = _stamp;
+            Transition[skill] = 0;
+            Touched.Add(skill);
+        }
+
+        Transition[skill] += count;
+    }
+
+    public float TransitionOf(int skill) => skill < Transition.Length && TransitionStamp[skill] == _stamp ? Transition[skill] : 0f;
+
+    public bool IsCandidate(int skill) => skill < CandidateStamp.Length && CandidateStamp[skill] == _stamp;
+
+    public int CandidateIndex(int skill) => IsCandidate(skill) ? CandidateOf[skill] : -1;
+
+    public void AddCandidate(int skill)
+    {
+        if (skill >= CandidateStamp.Length)
+        {
+            Grow(skill + 1);
+        }
+
+        CandidateStamp[skill] = _stamp;
+        CandidateOf[skill] = Count;
+        if (Count == Skills.Length)
+        {
+            var size = Count * 2;
+            Array.Resize(ref Skills, size);
+            Array.Resize(ref RequiredArr, size);
+            Array.Resize(ref PageRankArr, size);
+            Array.Resize(ref TransitionArr, size);
+            Array.Resize(ref LevelArr, size);
+            Array.Resize(ref Scores, size);
+        }
+
+        Skills[Count++] = skill;
+    }
+
+    private void Grow(int size)
+    {
+        size = Math.Max(size, Transition.Length * 2);
+        Array.Resize(ref Transition, size);
+        Array.Resize(ref TransitionStamp, size);
+        Array.Resize(ref CandidateOf, size);
+        Array.Resize(ref CandidateStamp, size);
+    }
+}
+
+/// <summary>A candidate's step score and number by skill (replaces a dictionary; valid during one plan).</summary>
+internal readonly struct ScoreLookup(PlanScratch scratch, double[] scores)
+{
+    public bool TryGetValue(int skill, out (double Score, int Candidate) value)
+    {
+        var i = scratch.CandidateIndex(skill);
+        if (i < 0)
+        {
+            value = default;
+            return false;
+        }
+
+        value = (scores[i], i);
+        return true;
     }
 }

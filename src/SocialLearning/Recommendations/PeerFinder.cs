@@ -5,6 +5,19 @@ using SocialLearning.Ranking;
 
 namespace SocialLearning.Recommendations;
 
+/// <summary>A person's BM25 so far in the pruned gather's text pass (stamp and score in one entry).</summary>
+internal struct TextEntry
+{
+    public int Stamp;
+    public float Score;
+}
+
+internal struct SlotEntry
+{
+    public int Stamp;
+    public int Index;
+}
+
 /// <summary>Per-thread candidates of one peer query, struct of arrays.</summary>
 internal sealed class PeerContext : PeerRankingContext
 {
@@ -22,10 +35,30 @@ internal sealed class PeerContext : PeerRankingContext
     public float[] TextArr = new float[256];
     public double[] Scores = new double[256];
 
-    /// <summary>Person number → candidate index + 1 for the current stamp.</summary>
-    public int[] Slot = [];
-    public int[] Stamp = [];
+    /// <summary>Person number → (stamp, candidate index) in one entry: one cache miss per lookup.</summary>
+    public SlotEntry[] Slot = [];
     public int CurrentStamp;
+
+    // Pruned gathering (fusion): people in two or more requested skills or in the text (one bit each; Once = seen in
+    // some skill), the text scores accumulated per person before the skills are walked, and the component heaps.
+    public ulong[] Marked = [];
+    public TextEntry[] Text = [];
+    public int[] TextOrder = new int[256];
+    public int TextCount;
+    public ulong[] Once = [];
+
+    // Marked people numbered by their rank in the bitmap (popcount prefix): their candidate index is looked up in a
+    // compact, cache-resident array instead of a per-person one.
+    public int[] MarkPrefix = [];
+    public int[] MarkCtx = [];
+    public int MarkTotal;
+
+    /// <summary>People whose values the pruned gather computed but did not keep (they are still "scored").</summary>
+    public int Rejected;
+    public double[] Heaps = [];
+    public int[] HeapCounts = [];
+    public int[] SkillIds = new int[8];
+    public int[] SkillCounts = new int[8];
 
     public TenantIndex Index = null!;
     public PeerRequest CurrentRequest = null!;
@@ -67,25 +100,106 @@ internal sealed class PeerContext : PeerRankingContext
         if (Slot.Length < people)
         {
             var size = Math.Max(people, Slot.Length * 2);
-            Slot = new int[size];
-            Stamp = new int[size];
+            Slot = new SlotEntry[size];
+            Text = new TextEntry[size];
+            Marked = new ulong[(size + 63) >> 6];
+            MarkPrefix = new int[Marked.Length + 1];
             CurrentStamp = 0;
         }
 
         CurrentStamp++;
         if (CurrentStamp == int.MaxValue)
         {
-            Array.Clear(Stamp);
+            Array.Clear(Slot);
+            Array.Clear(Text);
             CurrentStamp = 1;
         }
+
+        TextCount = 0;
+        MarkTotal = 0;
+        Rejected = 0;
+    }
+
+    /// <summary>Adds a text score to a person before the skills are gathered, remembering first-seen order.</summary>
+    public void AddText(int person, float score)
+    {
+        ref var entry = ref Text[person];
+        if (entry.Stamp != CurrentStamp)
+        {
+            entry.Stamp = CurrentStamp;
+            entry.Score = 0;
+            if (TextCount == TextOrder.Length)
+            {
+                Array.Resize(ref TextOrder, TextCount * 2);
+            }
+
+            TextOrder[TextCount++] = person;
+            Marked[person >> 6] |= 1UL << person;
+        }
+
+        entry.Score += score;
+    }
+
+    /// <summary>Numbers the marked people (after marking is complete) by their rank among the set bits.</summary>
+    public void RankMarked()
+    {
+        var total = 0;
+        for (var w = 0; w < Marked.Length; w++)
+        {
+            MarkPrefix[w] = total;
+            total += System.Numerics.BitOperations.PopCount(Marked[w]);
+        }
+
+        MarkPrefix[Marked.Length] = total;
+        if (MarkCtx.Length < total)
+        {
+            MarkCtx = new int[Math.Max(total, MarkCtx.Length * 2)];
+        }
+
+        MarkCtx.AsSpan(0, total).Fill(-1);
+        MarkTotal = total;
+    }
+
+    public int MarkRank(int person) =>
+        MarkPrefix[person >> 6] + System.Numerics.BitOperations.PopCount(Marked[person >> 6] & ((1UL << person) - 1));
+
+    /// <summary>Pruned gather: the candidate index of a marked person (who may appear in several skills and the text).</summary>
+    public int OfMarked(int person)
+    {
+        var r = MarkRank(person);
+        var i = MarkCtx[r];
+        if (i < 0)
+        {
+            i = Append(person);
+            MarkCtx[r] = i;
+        }
+
+        return i;
+    }
+
+    /// <summary>Pruned gather: a new candidate known to appear nowhere else (no lookup).</summary>
+    public int Append(int person)
+    {
+        var i = Count;
+        if (i == People.Length)
+        {
+            Grow();
+        }
+
+        People[i] = person;
+        AnswersArr[i] = AcceptedArr[i] = QuestionsArr[i] = SharedArr[i] = HelpfulArr[i] = EndorsementsArr[i] = 0;
+        AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
+        Count = i + 1;
+        return i;
     }
 
     /// <summary>The candidate index of a person, adding them with zero evidence when new.</summary>
     public int Of(int person)
     {
-        if (Stamp[person] == CurrentStamp)
+        ref var entry = ref Slot[person];
+        if (entry.Stamp == CurrentStamp)
         {
-            return Slot[person];
+            return entry.Index;
         }
 
         var i = Count;
@@ -97,8 +211,8 @@ internal sealed class PeerContext : PeerRankingContext
         People[i] = person;
         AnswersArr[i] = AcceptedArr[i] = QuestionsArr[i] = SharedArr[i] = HelpfulArr[i] = EndorsementsArr[i] = 0;
         AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
-        Stamp[person] = CurrentStamp;
-        Slot[person] = i;
+        entry.Stamp = CurrentStamp;
+        entry.Index = i;
         Count = i + 1;
         return i;
     }
@@ -172,7 +286,11 @@ internal sealed class PeerFinder : IPeerFinder
     public RecommendationResult<PeerRecommendation> Find(TenantIndex index, PeerRequest request, IPeerRanker ranker, string name, string? variant, DateTimeOffset now, bool balance)
     {
         var ctx = t_context ??= new PeerContext();
-        Gather(ctx, index, request, now);
+        if (ranker is not FusionPeerRanker fusion || request.K > fusion.Depth || !GatherPruned(ctx, index, request, now, fusion.Depth, fusion.Text(request)))
+        {
+            Gather(ctx, index, request, now);
+        }
+
         ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
         var penalty = balance ? _options.PeerLoadPenalty : 0;
         var cache = index.Derived;
@@ -265,7 +383,7 @@ internal sealed class PeerFinder : IPeerFinder
             AddLoad(index, ctx, top[..found], nowSeconds, halfLife);
         }
 
-        return new RecommendationResult<PeerRecommendation> { Items = items, Ranker = name, Variant = variant, CandidatesScored = ctx.Count };
+        return new RecommendationResult<PeerRecommendation> { Items = items, Ranker = name, Variant = variant, CandidatesScored = ctx.Count + ctx.Rejected };
     }
 
     private static bool Better(double s1, int i1, double s2, int i2) => s1 > s2 || (s1 == s2 && i1 < i2);
@@ -292,6 +410,503 @@ internal sealed class PeerFinder : IPeerFinder
                 var decayed = cache.Load[p] * Math.Pow(2, -(nowSeconds - cache.LoadAt[p]) / halfLife);
                 cache.Load[p] = decayed + 1;
                 cache.LoadAt[p] = nowSeconds;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The smallest skill list (slots) worth pruning; below it (on the benchmark corpus, about 5k slots) the bookkeeping
+    /// costs what it saves and every candidate is gathered. Internal so tests can force pruning on small corpora (0) or
+    /// turn it off (<see cref="int.MaxValue"/>).
+    /// </summary>
+    internal int PruneMinimum { get; set; } = 6000;
+
+    /// <summary>
+    /// Gathers for the fusion ranker only the candidates that can be in some component's top <paramref name="depth"/>
+    /// (exact, see docs/recommenders.md "Peer pruning"). People in two or more requested skills or in the text are
+    /// "marked" (two bitmaps over the skills' person columns) and gathered in full. Everyone else has their final values
+    /// in their one slot: the skills are walked in request order with one bounded min-heap per fusion component, a
+    /// person is kept only when some value beats that component's floor, and in a large skill a block of 32 slots is
+    /// skipped (but for its marked people) when each writer-maintained block bound is at most the floor. Heap members
+    /// come earlier in candidate order, so a skipped person is beaten by <paramref name="depth"/> candidates in every
+    /// component, ties included. Marked people add lower bounds of their final values at their first appearance
+    /// (z-score, not monotone, only in the last skill). The kept candidates are in the full gather's order, so
+    /// fusion's ranks and tie-breaks, and therefore the results, are unchanged.
+    /// </summary>
+    /// <returns>false (nothing decided) when pruning does not apply: no skill list of <see cref="PruneMinimum"/> slots, or a repeated skill.</returns>
+    private bool GatherPruned(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now, int depth, bool useText)
+    {
+        var requested = request.Skills;
+        if (ctx.SkillIds.Length < requested.Count)
+        {
+            ctx.SkillIds = new int[requested.Count];
+        }
+
+        var ids = ctx.SkillIds;
+        var m = 0;
+        var largest = 0;
+        for (var k = 0; k < requested.Count; k++)
+        {
+            var id = index.Skills.Find(requested[k]);
+            if (id < 0 || id >= index.PeerStats.Count || index.PeerStats[id] is not { } stats)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < m; j++)
+            {
+                if (ids[j] == id)
+                {
+                    return false;
+                }
+            }
+
+            largest = Math.Max(largest, stats.Person.Count);
+            ids[m++] = id;
+        }
+
+        if (m == 0 || largest < PruneMinimum)
+        {
+            return false;
+        }
+
+        ctx.Index = index;
+        ctx.CurrentRequest = request;
+        ctx.CurrentNow = now;
+        var people = index.LearnerIds.Count;
+        ctx.Begin(people);
+        var asker = index.FindLearner(request.Asker.Value);
+        var decay = Math.Pow(2, -((now - TipFeatureColumns.Epoch).TotalSeconds / index.AffinityHalfLifeSeconds));
+        var rank = ExpertiseRanks.Get(index, _options, _time);
+        var marked = ctx.Marked;
+        Array.Clear(marked);
+
+        // Marked: people in two or more requested skills or in the text. They are gathered in full wherever they
+        // appear; everyone else has their final values in the one slot where they appear, so they can be pruned.
+        var anyMarked = false;
+        if (m > 1)
+        {
+            var once = ctx.Once.Length >= marked.Length ? ctx.Once : ctx.Once = new ulong[marked.Length];
+            Array.Clear(once);
+            for (var j = 0; j < m; j++)
+            {
+                var n = index.PeerStats[ids[j]]!.Person.Snapshot(out var person);
+                for (var s = 0; s < n; s++)
+                {
+                    var p = person[s];
+                    if ((uint)p < (uint)people)
+                    {
+                        var bit = 1UL << p;
+                        var w = p >> 6;
+                        marked[w] |= once[w] & bit;
+                        once[w] |= bit;
+                    }
+                }
+            }
+
+            for (var w = 0; w < marked.Length && !anyMarked; w++)
+            {
+                anyMarked = marked[w] != 0;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(request.Text))
+        {
+            var state = new TextPrepass(ctx, index, asker, _options.Bm25K1, _options.Bm25B);
+            TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
+            anyMarked |= ctx.TextCount > 0;
+        }
+
+        // Skills in request order (the full gather's candidate order); the component heaps are shared by all of
+        // them, since every value offered is a final one.
+        var prune = new PruneState(ctx, depth, useText);
+        if (anyMarked)
+        {
+            ctx.RankMarked();
+        }
+
+        for (var j = 0; j < m; j++)
+        {
+            var stats = index.PeerStats[ids[j]]!;
+            var columns = new SkillColumns(stats);
+            PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1);
+        }
+
+        for (var t = 0; t < ctx.TextCount; t++)
+        {
+            var p = ctx.TextOrder[t];
+            ctx.TextArr[ctx.OfMarked(p)] += ctx.Text[p].Score;
+        }
+
+        for (var i = 0; i < ctx.Count; i++)
+        {
+            var p = ctx.People[i];
+            ctx.RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
+        }
+
+        return true;
+    }
+
+    /// <summary>The component heaps of one pruned gather: affinity, ExpertiseRank, z-score, answers, BM25 (with text).</summary>
+    private ref struct PruneState
+    {
+        public readonly PeerContext Ctx;
+        public readonly int Depth;
+        public readonly bool UseText;
+        public readonly Span<double> Heaps;
+        public readonly Span<int> Counts;
+        public readonly Span<double> Floors;
+
+        public bool Full;
+
+        public PruneState(PeerContext ctx, int depth, bool useText)
+        {
+            Ctx = ctx;
+            Depth = depth;
+            UseText = useText;
+            if (ctx.Heaps.Length < (5 * depth) + 10)
+            {
+                ctx.Heaps = new double[(5 * depth) + 10];
+                ctx.HeapCounts = new int[5];
+            }
+
+            Heaps = ctx.Heaps.AsSpan(0, 5 * depth);
+            Floors = ctx.Heaps.AsSpan(5 * depth, 5);
+            Counts = ctx.HeapCounts;
+            Counts.Clear();
+            Floors.Fill(double.NegativeInfinity);
+            Full = false;
+        }
+    }
+
+    /// <summary>
+    /// The pruned walk over one skill (see <see cref="GatherPruned"/>); blocks are skipped only when <paramref name="skipBlocks"/>
+    /// (a large skill), and <paramref name="last"/> says no later skill can add to a marked person.
+    /// </summary>
+    private static void PrunedSkill(
+        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last)
+    {
+        var ctx = st.Ctx;
+        var depth = st.Depth;
+        var useText = st.UseText;
+        var heaps = st.Heaps;
+        var counts = st.Counts;
+        var floors = st.Floors;
+        var n = c.Count;
+        stats.BlockAnswers.Snapshot(out var blockAnswers);
+        stats.BlockZ.Snapshot(out var blockZ);
+        stats.BlockAffinity.Snapshot(out var blockAffinity);
+        stats.BlockLevel.Snapshot(out var blockLevel);
+        var blockRank = rank is null ? null : RankBlocks(stats, rank, c.Person, n);
+        var marked = ctx.Marked;
+        for (var start = 0; start < n; start += PeerSkillStats.BlockSize)
+        {
+            var end = Math.Min(n, start + PeerSkillStats.BlockSize);
+            if (skipBlocks && st.Full)
+            {
+                var b = start >> PeerSkillStats.BlockShift;
+                var affinityBound = (float)Math.Max(0, blockAffinity[b] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, blockLevel[b]));
+                var rankBound = blockRank is null ? 0 : blockRank[b];
+                if (Beaten(affinityBound, 0, floors) && Beaten(rankBound, 1, floors) && Beaten(blockZ[b], 2, floors)
+                    && Beaten(blockAnswers[b], 3, floors) && (!useText || Beaten(0, 4, floors)))
+                {
+                    if (anyMarked)
+                    {
+                        for (var s = start; s < end; s++)
+                        {
+                            var p = c.Person[s];
+                            if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
+                            {
+                                AddMarked(ref st, c, s, p, decay, rank, last);
+                            }
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
+            for (var s = start; s < end; s++)
+            {
+                var p = c.Person[s];
+                if (p == asker || (uint)p >= (uint)people)
+                {
+                    continue;
+                }
+
+                if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0)
+                {
+                    AddMarked(ref st, c, s, p, decay, rank, last);
+                    continue;
+                }
+
+                var answers = c.Answers[s];
+                var level = c.Level[s];
+                if (answers == 0 && c.Shared[s] == 0 && level <= 0)
+                {
+                    continue;
+                }
+
+                // Exactly the values fusion's components compute from the context for a person seen only here;
+                // once the heaps are full most people beat no floor, which costs four compares.
+                var v0 = (float)Math.Max(0, c.Affinity[s] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, level));
+                double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+                var v2 = Formulas.ZScore(answers, c.Questions[s]);
+                double v3 = answers;
+                if (st.Full && Beaten(v0, 0, floors) && Beaten(v1, 1, floors) && Beaten(v2, 2, floors)
+                    && Beaten(v3, 3, floors) && (!useText || Beaten(0, 4, floors)))
+                {
+                    ctx.Rejected++;
+                    continue;
+                }
+
+                var enter = Offer(heaps, counts, floors, 0, depth, v0);
+                enter |= Offer(heaps, counts, floors, 1, depth, v1);
+                enter |= Offer(heaps, counts, floors, 2, depth, v2);
+                enter |= Offer(heaps, counts, floors, 3, depth, v3);
+                if (useText)
+                {
+                    enter |= Offer(heaps, counts, floors, 4, depth, 0);
+                }
+
+                if (enter)
+                {
+                    c.Add(ctx, s, p, decay, false);
+                }
+                else
+                {
+                    ctx.Rejected++;
+                }
+            }
+
+            if (!st.Full)
+            {
+                // Marked people may have filled the heaps too.
+                st.Full = counts[0] == depth && counts[1] == depth && counts[2] == depth && counts[3] == depth && (!useText || counts[4] == depth);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gathers a marked person's slot and offers what is already known to be a lower bound of their final values:
+    /// at their first appearance, affinity (a sum of non-negative terms plus a maximum), ExpertiseRank, answers and
+    /// BM25 (the text was scored up front), which can only grow; the z-score (not monotone) only in the last skill.
+    /// They come before every later candidate, so as heap members they win ties against them.
+    /// </summary>
+    private static void AddMarked(ref PruneState st, in SkillColumns c, int s, int p, double decay, float[]? rank, bool last)
+    {
+        var ctx = st.Ctx;
+        var before = ctx.Count;
+        var i = c.Add(ctx, s, p, decay, true);
+        if (i < 0)
+        {
+            return;
+        }
+
+        var depth = st.Depth;
+        if (i == before)
+        {
+            Offer(st.Heaps, st.Counts, st.Floors, 0, depth, ctx.AffinityArr[i] + (AffinityPeerRanker.ProficiencyWeight * ctx.LevelArr[i]));
+            Offer(st.Heaps, st.Counts, st.Floors, 1, depth, rank is not null && p < rank.Length ? rank[p] : 0f);
+            Offer(st.Heaps, st.Counts, st.Floors, 3, depth, ctx.AnswersArr[i]);
+            if (st.UseText)
+            {
+                Offer(st.Heaps, st.Counts, st.Floors, 4, depth, ctx.Text[p].Stamp == ctx.CurrentStamp ? ctx.Text[p].Score : 0f);
+            }
+        }
+
+        if (last)
+        {
+            Offer(st.Heaps, st.Counts, st.Floors, 2, depth, Formulas.ZScore(ctx.AnswersArr[i], ctx.QuestionsArr[i]));
+        }
+    }
+
+    /// <summary>
+    /// Whether a value (or a bound) of component <paramref name="h"/> is beaten by depth candidates: at most the floor of
+    /// its heap, whose members all come earlier in candidate order and so win ties.
+    /// </summary>
+    private static bool Beaten(double value, int h, ReadOnlySpan<double> floors) => value <= floors[h];
+
+    /// <summary>Offers a value to component <paramref name="h"/>'s min-heap of the best <paramref name="depth"/>; true when it was kept.</summary>
+    private static bool Offer(Span<double> heaps, Span<int> counts, Span<double> floors, int h, int depth, double value)
+    {
+        var heap = heaps.Slice(h * depth, depth);
+        var count = counts[h];
+        if (count < depth)
+        {
+            // Sift up.
+            var i = count;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (heap[parent] <= value)
+                {
+                    break;
+                }
+
+                heap[i] = heap[parent];
+                i = parent;
+            }
+
+            heap[i] = value;
+            counts[h] = ++count;
+            if (count == depth)
+            {
+                floors[h] = heap[0];
+            }
+
+            return true;
+        }
+
+        // Later candidates lose ties, so only a strictly larger value can displace the floor.
+        if (!(value > floors[h]))
+        {
+            return false;
+        }
+
+        var at = 0;
+        while (true)
+        {
+            var left = (2 * at) + 1;
+            if (left >= depth)
+            {
+                break;
+            }
+
+            var child = left + 1 < depth && heap[left + 1] < heap[left] ? left + 1 : left;
+            if (heap[child] >= value)
+            {
+                break;
+            }
+
+            heap[at] = heap[child];
+            at = child;
+        }
+
+        heap[at] = value;
+        floors[h] = heap[0];
+        return true;
+    }
+
+    /// <summary>Per-block maximum ExpertiseRank of a skill's people, cached on the skill for one rank array (extended when slots were added).</summary>
+    private static float[] RankBlocks(PeerSkillStats stats, float[] rank, int[] person, int n)
+    {
+        var cached = Volatile.Read(ref stats.RankBounds);
+        var same = cached is not null && ReferenceEquals(cached.Rank, rank);
+        if (same && cached!.Slots >= n)
+        {
+            return cached.Max;
+        }
+
+        var max = new float[(n + PeerSkillStats.BlockSize - 1) >> PeerSkillStats.BlockShift];
+        var from = 0;
+        if (same)
+        {
+            var blocks = cached!.Slots >> PeerSkillStats.BlockShift;
+            Array.Copy(cached.Max, max, blocks);
+            from = blocks << PeerSkillStats.BlockShift;
+        }
+
+        for (var s = from; s < n; s++)
+        {
+            var p = person[s];
+            var v = (uint)p < (uint)rank.Length ? rank[p] : 0f;
+            if (v > max[s >> PeerSkillStats.BlockShift])
+            {
+                max[s >> PeerSkillStats.BlockShift] = v;
+            }
+        }
+
+        Volatile.Write(ref stats.RankBounds, new RankBlockBounds(rank, max, n));
+        return max;
+    }
+
+    /// <summary>One skill's evidence columns, read once (person count first, as the writer publishes it last).</summary>
+    private readonly struct SkillColumns
+    {
+        public readonly int Count;
+        public readonly int[] Person;
+        public readonly int[] Answers;
+        public readonly int[] Accepted;
+        public readonly int[] Questions;
+        public readonly int[] Shared;
+        public readonly int[] Helpful;
+        public readonly int[] Endorsements;
+        public readonly double[] Affinity;
+        public readonly float[] Level;
+
+        public SkillColumns(PeerSkillStats stats)
+        {
+            Count = stats.Person.Snapshot(out Person);
+            stats.Answers.Snapshot(out Answers);
+            stats.Accepted.Snapshot(out Accepted);
+            stats.Questions.Snapshot(out Questions);
+            stats.Shared.Snapshot(out Shared);
+            stats.Helpful.Snapshot(out Helpful);
+            stats.Endorsements.Snapshot(out Endorsements);
+            stats.Affinity.Snapshot(out Affinity);
+            stats.Level.Snapshot(out Level);
+        }
+
+        /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does (a person not marked appears only here).</summary>
+        public int Add(PeerContext ctx, int s, int p, double decay, bool isMarked)
+        {
+            // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
+            if (Answers[s] == 0 && Shared[s] == 0 && Level[s] <= 0)
+            {
+                return -1;
+            }
+
+            var i = isMarked ? ctx.OfMarked(p) : ctx.Append(p);
+            ctx.AnswersArr[i] += Answers[s];
+            ctx.AcceptedArr[i] += Accepted[s];
+            ctx.QuestionsArr[i] += Questions[s];
+            ctx.SharedArr[i] += Shared[s];
+            ctx.HelpfulArr[i] += Helpful[s];
+            ctx.EndorsementsArr[i] += Endorsements[s];
+            ctx.AffinityArr[i] += (float)Math.Max(0, Affinity[s] * decay);
+            ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], Level[s]);
+            return i;
+        }
+    }
+
+    /// <summary>The text's BM25 per author (as <see cref="TextState"/>), accumulated before the skills so its authors can be marked.</summary>
+    private readonly struct TextPrepass(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
+    {
+        public void Add(ReadOnlySpan<char> term)
+        {
+            var id = index.Terms.Find(term);
+            if (id < 0)
+            {
+                return;
+            }
+
+            var limit = index.DocItem.Snapshot(out _);
+            index.DocFlags.Snapshot(out var flags);
+            index.DocAuthor.Snapshot(out var authors);
+            index.DocKind.Snapshot(out var kinds);
+            index.DocLength.Snapshot(out var lengths);
+            var list = index.Terms.List(id);
+            var n = list.Docs.Snapshot(out var docs);
+            list.Frequencies!.Snapshot(out var tfs);
+            var idf = Formulas.Idf(Math.Max(1, limit), Math.Min(n, Math.Max(1, limit)));
+            var avg = index.AverageLength;
+            var people = ctx.Slot.Length;
+            for (var j = 0; j < n; j++)
+            {
+                var d = docs[j];
+                if (d >= limit)
+                {
+                    break;
+                }
+
+                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
+                    || authors[d] == asker || authors[d] >= people)
+                {
+                    continue;
+                }
+
+                ctx.AddText(authors[d], (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b)));
             }
         }
     }
@@ -656,6 +1271,12 @@ internal sealed class FusionPeerRanker(IOptions<RecommendationOptions> options) 
 
     private readonly int _k = options.Value.RrfK;
     private readonly int _depth = options.Value.RrfDepth;
+
+    /// <summary>How many of each component's best are fused (<see cref="RecommendationOptions.RrfDepth"/>).</summary>
+    public int Depth => _depth;
+
+    /// <summary>Whether the BM25 component takes part (the request has text).</summary>
+    public bool Text(PeerRequest request) => !string.IsNullOrEmpty(request.Text);
 
     public void Score(PeerRankingContext context, Span<double> scores)
     {
