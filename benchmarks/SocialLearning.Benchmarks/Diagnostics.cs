@@ -55,3 +55,41 @@ internal static class QueryDiagnostics
         return id < 0 ? 0 : v.List(id).Docs.Count;
     }
 }
+
+/// <summary>The slowest peer queries (skills + text shape) with their skills' slot counts and candidates.</summary>
+internal static class PeerDiagnostics
+{
+    public static void Run(bool text)
+    {
+        var people = PeopleCorpus.Get();
+        var requests = text ? people.PeerTextRequests : people.PeerRequests;
+        var n = requests.Length;
+        var best = new double[n];
+        var scored = new int[n];
+        Array.Fill(best, double.MaxValue);
+        for (var pass = 0; pass < 4; pass++)
+        {
+            for (var q = 0; q < n; q++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                scored[q] = people.Peer(q, text);
+                best[q] = Math.Min(best[q], Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+
+        var order = Enumerable.Range(0, n).OrderByDescending(q => best[q]).ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 {best.Order().ElementAt(n / 2):N0} µs, p99 {best.Order().ElementAt(n * 99 / 100):N0} µs"));
+        foreach (var q in order.Take(15))
+        {
+            var r = requests[q];
+            var skills = string.Join(", ", r.Skills.Select(s => $"{s}={Slots(people.Index, s)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{best[q],8:N0} µs  scored {scored[q],6}  {skills}  text '{r.Text}'"));
+        }
+    }
+
+    private static int Slots(SocialLearning.Index.TenantIndex index, string skill)
+    {
+        var id = index.Skills.Find(skill);
+        return id < 0 || id >= index.PeerStats.Count || index.PeerStats[id] is not { } stats ? 0 : stats.Person.Count;
+    }
+}

@@ -12,6 +12,13 @@ if (args.Length > 1 && args[0] == "diag")
 }
 
 // dotnet run -c Release -- people [--out file]      only the peers and learning-path latency rows (no tip corpora)
+// dotnet run -c Release -- peerdiag [--text]       the slowest peer queries with their skills' sizes
+if (args.Length > 0 && args[0] == "peerdiag")
+{
+    PeerDiagnostics.Run(text: args.Contains("--text"));
+    return;
+}
+
 if (args.Length > 0 && args[0] == "people")
 {
     var report = LatencyHarness.RunPeople();
