@@ -512,7 +512,7 @@ internal sealed class PeerFinder : IPeerFinder
 
         if (!string.IsNullOrEmpty(request.Text))
         {
-            var state = new TextPrepass(ctx, index, asker, _options.Bm25K1, _options.Bm25B);
+            var state = new TextState(ctx, index, asker, _options.Bm25K1, _options.Bm25B, prepass: true);
             TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
             anyMarked |= ctx.TextCount > 0;
         }
@@ -870,47 +870,6 @@ internal sealed class PeerFinder : IPeerFinder
         }
     }
 
-    /// <summary>The text's BM25 per author (as <see cref="TextState"/>), accumulated before the skills so its authors can be marked.</summary>
-    private readonly struct TextPrepass(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
-    {
-        public void Add(ReadOnlySpan<char> term)
-        {
-            var id = index.Terms.Find(term);
-            if (id < 0)
-            {
-                return;
-            }
-
-            var limit = index.DocItem.Snapshot(out _);
-            index.DocFlags.Snapshot(out var flags);
-            index.DocAuthor.Snapshot(out var authors);
-            index.DocKind.Snapshot(out var kinds);
-            index.DocLength.Snapshot(out var lengths);
-            var list = index.Terms.List(id);
-            var n = list.Docs.Snapshot(out var docs);
-            list.Frequencies!.Snapshot(out var tfs);
-            var idf = Formulas.Idf(Math.Max(1, limit), Math.Min(n, Math.Max(1, limit)));
-            var avg = index.AverageLength;
-            var people = ctx.Slot.Length;
-            for (var j = 0; j < n; j++)
-            {
-                var d = docs[j];
-                if (d >= limit)
-                {
-                    break;
-                }
-
-                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
-                    || authors[d] == asker || authors[d] >= people)
-                {
-                    continue;
-                }
-
-                ctx.AddText(authors[d], (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b)));
-            }
-        }
-    }
-
     private void Gather(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now)
     {
         ctx.Index = index;
@@ -977,8 +936,12 @@ internal sealed class PeerFinder : IPeerFinder
         }
     }
 
-    /// <summary>Document-centric BM25 (Balog's model 2): each matching visible document except questions adds its BM25 to its author.</summary>
-    private readonly struct TextState(PeerContext ctx, TenantIndex index, int asker, double k1, double b)
+    /// <summary>
+    /// Document-centric BM25 (Balog's model 2): each matching visible document except questions adds its BM25 to its
+    /// author: to the author's candidate (the full gather), or, with <paramref name="prepass"/>, to the per-person text
+    /// scores the pruned gather accumulates before the skills so that the text's authors can be marked.
+    /// </summary>
+    private readonly struct TextState(PeerContext ctx, TenantIndex index, int asker, double k1, double b, bool prepass = false)
     {
         public void Add(ReadOnlySpan<char> term)
         {
@@ -1013,8 +976,15 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                var i = ctx.Of(authors[d]);
-                ctx.TextArr[i] += (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b));
+                var score = (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b));
+                if (prepass)
+                {
+                    ctx.AddText(authors[d], score);
+                }
+                else
+                {
+                    ctx.TextArr[ctx.Of(authors[d])] += score;
+                }
             }
         }
     }
