@@ -983,7 +983,8 @@ internal sealed class PeerFinder : IPeerFinder
                 }
                 else
                 {
-                    ctx.TextArr[ctx.Of(authors[d])] += score;
+                    var i = ctx.Of(authors[d]);   // first: Of may grow the candidate arrays, TextArr among them
+                    ctx.TextArr[i] += score;
                 }
             }
         }

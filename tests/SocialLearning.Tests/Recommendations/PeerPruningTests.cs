@@ -71,6 +71,45 @@ public sealed class PeerPruningTests
         }
     }
 
+    [Fact]
+    public void A_text_query_on_a_fresh_thread_gathers_authors_beyond_the_initial_capacity()
+    {
+        // Regression: the full gather's text pass must take a candidate's index before touching the candidate arrays,
+        // which growing (from 256) replaces. A fresh thread has a fresh per-thread context.
+        var (corpus, index) = Build(5);
+        var (finder, fusion) = Finder(100);
+        var now = corpus.Options.Start + corpus.Options.Span;
+        var request = new PeerRequest
+        {
+            Tenant = Tenant,
+            Asker = new LearnerId(SyntheticCorpus.LearnerId(0)),
+            Text = string.Join(' ', Enumerable.Range(0, 3).Select(SyntheticCorpus.Word)),
+            K = 10,
+        };
+        RecommendationResult<PeerRecommendation>? full = null;
+        RecommendationResult<PeerRecommendation>? pruned = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                finder.PruneMinimum = int.MaxValue;
+                full = finder.Find(index, request, fusion, "fusion", null, now, balance: false);
+                finder.PruneMinimum = 0;
+                pruned = finder.Find(index, request, fusion, "fusion", null, now, balance: false);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+        Assert.True(full!.CandidatesScored > 256, $"only {full.CandidatesScored} candidates: the case is not exercised");
+        AssertSame(full, pruned!, "text only");
+    }
+
     [Theory]
     [InlineData(1, 5, 5)]
     [InlineData(2, 20, 10)]
