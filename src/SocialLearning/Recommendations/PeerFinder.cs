@@ -12,6 +12,20 @@ internal struct TextEntry
     public float Score;
 }
 
+/// <summary>A person's evidence in the second of two requested skills, copied while marking (pruned gather).</summary>
+internal struct PairRow
+{
+    public int Answers;
+    public int Accepted;
+    public int Questions;
+    public int Shared;
+    public int Helpful;
+    public int Endorsements;
+    public double Affinity;
+    public float Level;
+    public bool Evidence;
+}
+
 internal struct SlotEntry
 {
     public int Stamp;
@@ -46,6 +60,11 @@ internal sealed class PeerContext : PeerRankingContext
     public int[] TextOrder = new int[256];
     public int TextCount;
     public ulong[] Once = [];
+
+    /// <summary>Two-skill pruned gather: person → row in <see cref="PairRows"/> (valid when the stamp is current).</summary>
+    public SlotEntry[] Pair = [];
+    public PairRow[] PairRows = new PairRow[256];
+    public int PairCount;
 
     // Marked people numbered by their rank in the bitmap (popcount prefix): their candidate index is looked up in a
     // compact, cache-resident array instead of a per-person one.
@@ -101,8 +120,11 @@ internal sealed class PeerContext : PeerRankingContext
         {
             var size = Math.Max(people, Slot.Length * 2);
             Slot = new SlotEntry[size];
+            Pair = new SlotEntry[size];
             Text = new TextEntry[size];
             Marked = new ulong[(size + 63) >> 6];
+            Decided = new ulong[(size + 63) >> 6];
+            Single = new ulong[(size + 63) >> 6];
             MarkPrefix = new int[Marked.Length + 1];
             CurrentStamp = 0;
         }
@@ -111,14 +133,46 @@ internal sealed class PeerContext : PeerRankingContext
         if (CurrentStamp == int.MaxValue)
         {
             Array.Clear(Slot);
+            Array.Clear(Pair);
             Array.Clear(Text);
             CurrentStamp = 1;
         }
 
         TextCount = 0;
+        PairCount = 0;
         MarkTotal = 0;
         Rejected = 0;
     }
+
+    /// <summary>Records a person's row in the second of two skills (they are in both).</summary>
+    public void AddPair(int person, in PairRow row)
+    {
+        if (PairCount == PairRows.Length)
+        {
+            Array.Resize(ref PairRows, PairCount * 2);
+        }
+
+        PairRows[PairCount] = row;
+        Pair[person] = new SlotEntry { Stamp = CurrentStamp, Index = PairCount++ };
+    }
+
+    /// <summary>The person's row in the second skill when they are in both of two skills and not in the text; else -1.</summary>
+    public int PairOf(int person) => Pair[person].Stamp == CurrentStamp ? Pair[person].Index : -1;
+
+    /// <summary>After the text prepass: the text's authors stay on the marked path (their text score is added last).</summary>
+    public void DropTextPairs()
+    {
+        for (var t = 0; t < TextCount; t++)
+        {
+            Pair[TextOrder[t]].Stamp = 0;
+        }
+    }
+
+    /// <summary>Two-skill pruned gather: people in both skills already decided at their first slot.</summary>
+    public ulong[] Decided = [];
+
+    /// <summary>Two-skill pruned gather: people in both skills whose first row has no evidence, so their second row is their only one.</summary>
+    public ulong[] Single = [];
 
     /// <summary>Adds a text score to a person before the skills are gathered, remembering first-seen order.</summary>
     public void AddText(int person, float score)
@@ -491,6 +545,29 @@ internal sealed class PeerFinder : IPeerFinder
             for (var j = 0; j < m; j++)
             {
                 var n = index.PeerStats[ids[j]]!.Person.Snapshot(out var person);
+                if (m == 2 && j == 1)
+                {
+                    // Two skills: copy each person-in-both's second row now, while it is read in order, so their final
+                    // values are known at their first appearance and they can be pruned like everyone else.
+                    var second = new SkillColumns(index.PeerStats[ids[1]]!);
+                    for (var s = 0; s < n; s++)
+                    {
+                        var p = person[s];
+                        if ((uint)p < (uint)people)
+                        {
+                            var bit = 1UL << p;
+                            var w = p >> 6;
+                            if ((once[w] & bit) != 0)
+                            {
+                                marked[w] |= bit;
+                                ctx.AddPair(p, second.Row(s));
+                            }
+                        }
+                    }
+
+                    break;
+                }
+
                 for (var s = 0; s < n; s++)
                 {
                     var p = person[s];
@@ -517,6 +594,13 @@ internal sealed class PeerFinder : IPeerFinder
             anyMarked |= ctx.TextCount > 0;
         }
 
+        if (m == 2)
+        {
+            ctx.DropTextPairs();
+            Array.Clear(ctx.Decided);
+            Array.Clear(ctx.Single);
+        }
+
         // Skills in request order (the full gather's candidate order); the component heaps are shared by all of
         // them, since every value offered is a final one.
         var prune = new PruneState(ctx, depth, useText);
@@ -529,7 +613,7 @@ internal sealed class PeerFinder : IPeerFinder
         {
             var stats = index.PeerStats[ids[j]]!;
             var columns = new SkillColumns(stats);
-            PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1);
+            PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1, pairs: m == 2 ? j + 1 : 0);
         }
 
         for (var t = 0; t < ctx.TextCount; t++)
@@ -584,7 +668,7 @@ internal sealed class PeerFinder : IPeerFinder
     /// (a large skill), and <paramref name="last"/> says no later skill can add to a marked person.
     /// </summary>
     private static void PrunedSkill(
-        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last)
+        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last, int pairs)
     {
         var ctx = st.Ctx;
         var depth = st.Depth;
@@ -617,7 +701,22 @@ internal sealed class PeerFinder : IPeerFinder
                             var p = c.Person[s];
                             if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
                             {
-                                AddMarked(ref st, c, s, p, decay, rank, last);
+                                // In the second skill, people in both were decided in the first, or have only this
+                                // row, which the block's bounds already beat: only the text's authors remain.
+                                if (pairs == 2 && ((ctx.Decided[p >> 6] | ctx.Single[p >> 6]) & (1UL << p)) != 0)
+                                {
+                                    continue;
+                                }
+
+                                var pair = pairs == 1 ? ctx.PairOf(p) : -1;
+                                if (pair < 0)
+                                {
+                                    AddMarked(ref st, c, s, p, decay, rank, last);
+                                }
+                                else
+                                {
+                                    PairFirst(ref st, c, s, p, pair, decay, rank);
+                                }
                             }
                         }
                     }
@@ -636,8 +735,27 @@ internal sealed class PeerFinder : IPeerFinder
 
                 if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0)
                 {
-                    AddMarked(ref st, c, s, p, decay, rank, last);
-                    continue;
+                    if (pairs == 2 && (ctx.Decided[p >> 6] & (1UL << p)) != 0)
+                    {
+                        continue;   // in both skills, decided at their first slot
+                    }
+
+                    if (pairs != 2 || (ctx.Single[p >> 6] & (1UL << p)) == 0)
+                    {
+                        var pair = pairs == 1 ? ctx.PairOf(p) : -1;
+                        if (pair < 0)
+                        {
+                            AddMarked(ref st, c, s, p, decay, rank, last);
+                        }
+                        else
+                        {
+                            PairFirst(ref st, c, s, p, pair, decay, rank);
+                        }
+
+                        continue;
+                    }
+
+                    // In both skills, but the first row had no evidence: this row is their only one, as for anyone unmarked.
                 }
 
                 var answers = c.Answers[s];
@@ -684,6 +802,79 @@ internal sealed class PeerFinder : IPeerFinder
                 // Marked people may have filled the heaps too.
                 st.Full = counts[0] == depth && counts[1] == depth && counts[2] == depth && counts[3] == depth && (!useText || counts[4] == depth);
             }
+        }
+    }
+
+    /// <summary>
+    /// A person in both of two requested skills (and not in the text), at their first slot: their final values are this
+    /// row plus the second skill's row copied while marking, accumulated exactly as the full gather does (first row,
+    /// then second), so they are offered, or rejected, like a person seen once. When the first row has no evidence the
+    /// person's first appearance is in the second skill, which then treats that row as their only one.
+    /// </summary>
+    private static void PairFirst(ref PruneState st, in SkillColumns c, int s, int p, int pair, double decay, float[]? rank)
+    {
+        var ctx = st.Ctx;
+        var bit = 1UL << p;
+        if (c.Answers[s] == 0 && c.Shared[s] == 0 && c.Level[s] <= 0)
+        {
+            ctx.Single[p >> 6] |= bit;   // the second skill counts their second row as their only one
+            return;
+        }
+
+        ctx.Decided[p >> 6] |= bit;   // the second skill skips them
+        ref var row = ref ctx.PairRows[pair];
+        var answers = c.Answers[s];
+        var questions = c.Questions[s];
+        var affinity = 0f;
+        affinity += (float)Math.Max(0, c.Affinity[s] * decay);
+        var level = Math.Max(0f, c.Level[s]);
+        if (row.Evidence)
+        {
+            answers += row.Answers;
+            questions += row.Questions;
+            affinity += (float)Math.Max(0, row.Affinity * decay);
+            level = Math.Max(level, row.Level);
+        }
+
+        var floors = st.Floors;
+        var v0 = affinity + (AffinityPeerRanker.ProficiencyWeight * level);
+        double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+        var v2 = Formulas.ZScore(answers, questions);
+        double v3 = answers;
+        if (st.Full && Beaten(v0, 0, floors) && Beaten(v1, 1, floors) && Beaten(v2, 2, floors)
+            && Beaten(v3, 3, floors) && (!st.UseText || Beaten(0, 4, floors)))
+        {
+            ctx.Rejected++;
+            return;
+        }
+
+        var depth = st.Depth;
+        var enter = Offer(st.Heaps, st.Counts, floors, 0, depth, v0);
+        enter |= Offer(st.Heaps, st.Counts, floors, 1, depth, v1);
+        enter |= Offer(st.Heaps, st.Counts, floors, 2, depth, v2);
+        enter |= Offer(st.Heaps, st.Counts, floors, 3, depth, v3);
+        if (st.UseText)
+        {
+            enter |= Offer(st.Heaps, st.Counts, floors, 4, depth, 0);
+        }
+
+        if (!enter)
+        {
+            ctx.Rejected++;
+            return;
+        }
+
+        var i = c.Add(ctx, s, p, decay, false);
+        if (row.Evidence)
+        {
+            ctx.AnswersArr[i] += row.Answers;
+            ctx.AcceptedArr[i] += row.Accepted;
+            ctx.QuestionsArr[i] += row.Questions;
+            ctx.SharedArr[i] += row.Shared;
+            ctx.HelpfulArr[i] += row.Helpful;
+            ctx.EndorsementsArr[i] += row.Endorsements;
+            ctx.AffinityArr[i] += (float)Math.Max(0, row.Affinity * decay);
+            ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], row.Level);
         }
     }
 
@@ -847,6 +1038,20 @@ internal sealed class PeerFinder : IPeerFinder
             stats.Affinity.Snapshot(out Affinity);
             stats.Level.Snapshot(out Level);
         }
+
+        /// <summary>Slot <paramref name="s"/>'s values, and whether the full gather would count them (evidence).</summary>
+        public PairRow Row(int s) => new()
+        {
+            Answers = Answers[s],
+            Accepted = Accepted[s],
+            Questions = Questions[s],
+            Shared = Shared[s],
+            Helpful = Helpful[s],
+            Endorsements = Endorsements[s],
+            Affinity = Affinity[s],
+            Level = Level[s],
+            Evidence = Answers[s] != 0 || Shared[s] != 0 || Level[s] > 0,
+        };
 
         /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does (a person not marked appears only here).</summary>
         public int Add(PeerContext ctx, int s, int p, double decay, bool isMarked)
