@@ -616,10 +616,49 @@ internal sealed class PeerFinder : IPeerFinder
             PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1, pairs: m == 2 ? j + 1 : 0);
         }
 
+        // The text's authors, in first-seen order (the full gather's order for those it creates in its text pass).
+        // One with no gathered skill row has only their text score and ExpertiseRank (every other value is 0), so
+        // they are kept or rejected against the heaps like anyone seen once; they come after every other candidate.
+        var zeroZ = Formulas.ZScore(0, 0);
         for (var t = 0; t < ctx.TextCount; t++)
         {
             var p = ctx.TextOrder[t];
-            ctx.TextArr[ctx.OfMarked(p)] += ctx.Text[p].Score;
+            var score = ctx.Text[p].Score;
+            if (ctx.MarkCtx[ctx.MarkRank(p)] < 0)
+            {
+                double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+                var floors = prune.Floors;
+                if (prune.Full && Beaten(0, 0, floors) && Beaten(v1, 1, floors) && Beaten(zeroZ, 2, floors) && Beaten(0, 3, floors)
+                    && (!useText || Beaten(score, 4, floors)))
+                {
+                    ctx.Rejected++;
+                    continue;
+                }
+
+                var enter = Offer(prune.Heaps, prune.Counts, floors, 0, depth, 0);
+                enter |= Offer(prune.Heaps, prune.Counts, floors, 1, depth, v1);
+                enter |= Offer(prune.Heaps, prune.Counts, floors, 2, depth, zeroZ);
+                enter |= Offer(prune.Heaps, prune.Counts, floors, 3, depth, 0);
+                if (useText)
+                {
+                    enter |= Offer(prune.Heaps, prune.Counts, floors, 4, depth, score);
+                }
+
+                if (!enter)
+                {
+                    ctx.Rejected++;
+                    continue;
+                }
+
+                if (!prune.Full)
+                {
+                    prune.Full = prune.Counts[0] == depth && prune.Counts[1] == depth && prune.Counts[2] == depth && prune.Counts[3] == depth
+                        && (!useText || prune.Counts[4] == depth);
+                }
+            }
+
+            var i = ctx.OfMarked(p);   // first: it may grow the candidate arrays, TextArr among them
+            ctx.TextArr[i] += score;
         }
 
         for (var i = 0; i < ctx.Count; i++)
