@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SocialLearning.Index;
@@ -245,6 +246,20 @@ internal sealed class PeerContext : PeerRankingContext
         AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
         Count = i + 1;
         return i;
+    }
+
+    /// <summary>Adds one skill row's evidence to candidate <paramref name="i"/> (sums; the highest level; affinity decayed to now).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Accumulate(int i, int answers, int accepted, int questions, int shared, int helpful, int endorsements, double affinity, float level, double decay)
+    {
+        AnswersArr[i] += answers;
+        AcceptedArr[i] += accepted;
+        QuestionsArr[i] += questions;
+        SharedArr[i] += shared;
+        HelpfulArr[i] += helpful;
+        EndorsementsArr[i] += endorsements;
+        AffinityArr[i] += (float)Math.Max(0, affinity * decay);
+        LevelArr[i] = Math.Max(LevelArr[i], level);
     }
 
     /// <summary>The candidate index of a person, adding them with zero evidence when new.</summary>
@@ -627,34 +642,12 @@ internal sealed class PeerFinder : IPeerFinder
             if (ctx.MarkCtx[ctx.MarkRank(p)] < 0)
             {
                 double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-                var floors = prune.Floors;
-                if (prune.Full && Beaten(0, 0, floors) && Beaten(v1, 1, floors) && Beaten(zeroZ, 2, floors) && Beaten(0, 3, floors)
-                    && (!useText || Beaten(score, 4, floors)))
+                if (!prune.Keep(0, v1, zeroZ, 0, score))
                 {
-                    ctx.Rejected++;
                     continue;
                 }
 
-                var enter = Offer(prune.Heaps, prune.Counts, floors, 0, depth, 0);
-                enter |= Offer(prune.Heaps, prune.Counts, floors, 1, depth, v1);
-                enter |= Offer(prune.Heaps, prune.Counts, floors, 2, depth, zeroZ);
-                enter |= Offer(prune.Heaps, prune.Counts, floors, 3, depth, 0);
-                if (useText)
-                {
-                    enter |= Offer(prune.Heaps, prune.Counts, floors, 4, depth, score);
-                }
-
-                if (!enter)
-                {
-                    ctx.Rejected++;
-                    continue;
-                }
-
-                if (!prune.Full)
-                {
-                    prune.Full = prune.Counts[0] == depth && prune.Counts[1] == depth && prune.Counts[2] == depth && prune.Counts[3] == depth
-                        && (!useText || prune.Counts[4] == depth);
-                }
+                prune.UpdateFull();
             }
 
             var i = ctx.OfMarked(p);   // first: it may grow the candidate arrays, TextArr among them
@@ -700,6 +693,47 @@ internal sealed class PeerFinder : IPeerFinder
             Floors.Fill(double.NegativeInfinity);
             Full = false;
         }
+
+        /// <summary>Whether every component's heap holds depth values (then floors can reject).</summary>
+        public void UpdateFull()
+        {
+            if (!Full)
+            {
+                Full = Counts[0] == Depth && Counts[1] == Depth && Counts[2] == Depth && Counts[3] == Depth && (!UseText || Counts[4] == Depth);
+            }
+        }
+
+        /// <summary>
+        /// A person's final values (affinity, ExpertiseRank, z-score, answers, BM25): false, counted as rejected, when
+        /// depth earlier candidates beat them in every component; else they are offered to the heaps, and true when
+        /// some heap kept them.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Keep(double v0, double v1, double v2, double v3, double v4)
+        {
+            if (Full && Beaten(v0, 0, Floors) && Beaten(v1, 1, Floors) && Beaten(v2, 2, Floors) && Beaten(v3, 3, Floors)
+                && (!UseText || Beaten(v4, 4, Floors)))
+            {
+                Ctx.Rejected++;
+                return false;
+            }
+
+            var enter = Offer(Heaps, Counts, Floors, 0, Depth, v0);
+            enter |= Offer(Heaps, Counts, Floors, 1, Depth, v1);
+            enter |= Offer(Heaps, Counts, Floors, 2, Depth, v2);
+            enter |= Offer(Heaps, Counts, Floors, 3, Depth, v3);
+            if (UseText)
+            {
+                enter |= Offer(Heaps, Counts, Floors, 4, Depth, v4);
+            }
+
+            if (!enter)
+            {
+                Ctx.Rejected++;
+            }
+
+            return enter;
+        }
     }
 
     /// <summary>
@@ -710,10 +744,7 @@ internal sealed class PeerFinder : IPeerFinder
         ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last, int pairs)
     {
         var ctx = st.Ctx;
-        var depth = st.Depth;
         var useText = st.UseText;
-        var heaps = st.Heaps;
-        var counts = st.Counts;
         var floors = st.Floors;
         var n = c.Count;
         stats.BlockAnswers.Snapshot(out var blockAnswers);
@@ -740,22 +771,8 @@ internal sealed class PeerFinder : IPeerFinder
                             var p = c.Person[s];
                             if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
                             {
-                                // In the second skill, people in both were decided in the first, or have only this
-                                // row, which the block's bounds already beat: only the text's authors remain.
-                                if (pairs == 2 && ((ctx.Decided[p >> 6] | ctx.Single[p >> 6]) & (1UL << p)) != 0)
-                                {
-                                    continue;
-                                }
-
-                                var pair = pairs == 1 ? ctx.PairOf(p) : -1;
-                                if (pair < 0)
-                                {
-                                    AddMarked(ref st, c, s, p, decay, rank, last);
-                                }
-                                else
-                                {
-                                    PairFirst(ref st, c, s, p, pair, decay, rank);
-                                }
+                                // A person with only this row (false) is beaten by the block's bounds like anyone unmarked.
+                                MarkedSlot(ref st, c, s, p, decay, rank, last, pairs);
                             }
                         }
                     }
@@ -772,29 +789,9 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0)
+                if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0 && MarkedSlot(ref st, c, s, p, decay, rank, last, pairs))
                 {
-                    if (pairs == 2 && (ctx.Decided[p >> 6] & (1UL << p)) != 0)
-                    {
-                        continue;   // in both skills, decided at their first slot
-                    }
-
-                    if (pairs != 2 || (ctx.Single[p >> 6] & (1UL << p)) == 0)
-                    {
-                        var pair = pairs == 1 ? ctx.PairOf(p) : -1;
-                        if (pair < 0)
-                        {
-                            AddMarked(ref st, c, s, p, decay, rank, last);
-                        }
-                        else
-                        {
-                            PairFirst(ref st, c, s, p, pair, decay, rank);
-                        }
-
-                        continue;
-                    }
-
-                    // In both skills, but the first row had no evidence: this row is their only one, as for anyone unmarked.
+                    continue;
                 }
 
                 var answers = c.Answers[s];
@@ -808,40 +805,50 @@ internal sealed class PeerFinder : IPeerFinder
                 // once the heaps are full most people beat no floor, which costs four compares.
                 var v0 = (float)Math.Max(0, c.Affinity[s] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, level));
                 double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-                var v2 = Formulas.ZScore(answers, c.Questions[s]);
-                double v3 = answers;
-                if (st.Full && Beaten(v0, 0, floors) && Beaten(v1, 1, floors) && Beaten(v2, 2, floors)
-                    && Beaten(v3, 3, floors) && (!useText || Beaten(0, 4, floors)))
-                {
-                    ctx.Rejected++;
-                    continue;
-                }
-
-                var enter = Offer(heaps, counts, floors, 0, depth, v0);
-                enter |= Offer(heaps, counts, floors, 1, depth, v1);
-                enter |= Offer(heaps, counts, floors, 2, depth, v2);
-                enter |= Offer(heaps, counts, floors, 3, depth, v3);
-                if (useText)
-                {
-                    enter |= Offer(heaps, counts, floors, 4, depth, 0);
-                }
-
-                if (enter)
+                if (st.Keep(v0, v1, Formulas.ZScore(answers, c.Questions[s]), answers, 0))
                 {
                     c.Add(ctx, s, p, decay, false);
                 }
-                else
-                {
-                    ctx.Rejected++;
-                }
             }
 
-            if (!st.Full)
+            st.UpdateFull();   // marked people may have filled the heaps too
+        }
+    }
+
+    /// <summary>
+    /// A marked person's slot. With two skills (<paramref name="pairs"/> 1 or 2, the skill's number), a person in both
+    /// is decided at their first slot (<see cref="PairFirst"/>) and skipped in the second; the text's authors and
+    /// people in three or more skills are gathered in full (<see cref="AddMarked"/>).
+    /// </summary>
+    /// <returns>false for a person in both skills whose first row had no evidence: this row is their only one, to be treated as anyone unmarked's.</returns>
+    private static bool MarkedSlot(ref PruneState st, in SkillColumns c, int s, int p, double decay, float[]? rank, bool last, int pairs)
+    {
+        var ctx = st.Ctx;
+        if (pairs == 2)
+        {
+            var bit = 1UL << p;
+            if ((ctx.Decided[p >> 6] & bit) != 0)
             {
-                // Marked people may have filled the heaps too.
-                st.Full = counts[0] == depth && counts[1] == depth && counts[2] == depth && counts[3] == depth && (!useText || counts[4] == depth);
+                return true;
+            }
+
+            if ((ctx.Single[p >> 6] & bit) != 0)
+            {
+                return false;
             }
         }
+
+        var pair = pairs == 1 ? ctx.PairOf(p) : -1;
+        if (pair < 0)
+        {
+            AddMarked(ref st, c, s, p, decay, rank, last);
+        }
+        else
+        {
+            PairFirst(ref st, c, s, p, pair, decay, rank);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -875,45 +882,16 @@ internal sealed class PeerFinder : IPeerFinder
             level = Math.Max(level, row.Level);
         }
 
-        var floors = st.Floors;
-        var v0 = affinity + (AffinityPeerRanker.ProficiencyWeight * level);
         double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-        var v2 = Formulas.ZScore(answers, questions);
-        double v3 = answers;
-        if (st.Full && Beaten(v0, 0, floors) && Beaten(v1, 1, floors) && Beaten(v2, 2, floors)
-            && Beaten(v3, 3, floors) && (!st.UseText || Beaten(0, 4, floors)))
+        if (!st.Keep(affinity + (AffinityPeerRanker.ProficiencyWeight * level), v1, Formulas.ZScore(answers, questions), answers, 0))
         {
-            ctx.Rejected++;
-            return;
-        }
-
-        var depth = st.Depth;
-        var enter = Offer(st.Heaps, st.Counts, floors, 0, depth, v0);
-        enter |= Offer(st.Heaps, st.Counts, floors, 1, depth, v1);
-        enter |= Offer(st.Heaps, st.Counts, floors, 2, depth, v2);
-        enter |= Offer(st.Heaps, st.Counts, floors, 3, depth, v3);
-        if (st.UseText)
-        {
-            enter |= Offer(st.Heaps, st.Counts, floors, 4, depth, 0);
-        }
-
-        if (!enter)
-        {
-            ctx.Rejected++;
             return;
         }
 
         var i = c.Add(ctx, s, p, decay, false);
         if (row.Evidence)
         {
-            ctx.AnswersArr[i] += row.Answers;
-            ctx.AcceptedArr[i] += row.Accepted;
-            ctx.QuestionsArr[i] += row.Questions;
-            ctx.SharedArr[i] += row.Shared;
-            ctx.HelpfulArr[i] += row.Helpful;
-            ctx.EndorsementsArr[i] += row.Endorsements;
-            ctx.AffinityArr[i] += (float)Math.Max(0, row.Affinity * decay);
-            ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], row.Level);
+            ctx.Accumulate(i, row.Answers, row.Accepted, row.Questions, row.Shared, row.Helpful, row.Endorsements, row.Affinity, row.Level, decay);
         }
     }
 
@@ -1102,14 +1080,7 @@ internal sealed class PeerFinder : IPeerFinder
             }
 
             var i = isMarked ? ctx.OfMarked(p) : ctx.Append(p);
-            ctx.AnswersArr[i] += Answers[s];
-            ctx.AcceptedArr[i] += Accepted[s];
-            ctx.QuestionsArr[i] += Questions[s];
-            ctx.SharedArr[i] += Shared[s];
-            ctx.HelpfulArr[i] += Helpful[s];
-            ctx.EndorsementsArr[i] += Endorsements[s];
-            ctx.AffinityArr[i] += (float)Math.Max(0, Affinity[s] * decay);
-            ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], Level[s]);
+            ctx.Accumulate(i, Answers[s], Accepted[s], Questions[s], Shared[s], Helpful[s], Endorsements[s], Affinity[s], Level[s], decay);
             return i;
         }
     }

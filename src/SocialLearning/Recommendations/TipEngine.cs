@@ -572,8 +572,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         s.Visited = 0;
         s.Passed = 0;
         s.Accepted = 0;
-        var threshold = double.NegativeInfinity;
-        var cutoff = double.NegativeInfinity;   // threshold less a hair of slack for rounding
+        var cutoff = double.NegativeInfinity;   // the heap's worst score (the threshold) less a hair of slack for rounding
         var full = false;
         Span<int> matchList = stackalloc int[m];
         Span<int> matchPos = stackalloc int[m];
@@ -714,7 +713,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             if (s.Offer(score, d) && s.HeapFull)
             {
                 full = true;
-                threshold = s.HeapScore[0];
+                var threshold = s.HeapScore[0];
                 cutoff = threshold - (1e-9 * (1 + Math.Abs(threshold)));
                 while (global < m && prefix[global] + priorBound < cutoff)
                 {

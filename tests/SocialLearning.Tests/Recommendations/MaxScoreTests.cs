@@ -43,6 +43,43 @@ public sealed class MaxScoreTests
         public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) => inner.Explain(context, candidate, explanation);
     }
 
+    /// <summary>
+    /// Runs each query pruned and exhaustively and asserts the same top 10: count, scores, the same documents, and the
+    /// same document at every rank whose score differs from the next one. Returns the candidates each scored.
+    /// </summary>
+    private static (int Pruned, int Exhaustive) ComparePrunedWithExhaustive(
+        SyntheticCorpus corpus, TenantIndex index, RecommendationOptions options, ITipRanker ranker, IEnumerable<SyntheticQuery> queries)
+    {
+        var engine = new TipEngine(options);
+        var now = corpus.Options.Start + corpus.Options.Span;
+        int prunedScored = 0, exhaustiveScored = 0;
+        var docsA = new int[10];
+        var docsB = new int[10];
+        var scoresA = new double[10];
+        var scoresB = new double[10];
+        foreach (var query in queries)
+        {
+            var request = query.ToRequest(Tenant);
+            var a = engine.Search(index, request, ranker, now, 10, docsA, scoresA, out var sa);
+            var b = engine.Search(index, request, new Exhaustive(ranker), now, 10, docsB, scoresB, out var sb);
+            Assert.Equal(b, a);
+            for (var i = 0; i < a; i++)
+            {
+                Assert.Equal(scoresB[i], scoresA[i], 1e-9);
+                if (i + 1 < a && Math.Abs(scoresB[i] - scoresB[i + 1]) > 1e-9)
+                {
+                    Assert.Equal(docsB[i], docsA[i]);
+                }
+            }
+
+            Assert.Equal(docsB.Take(b).Order(), docsA.Take(a).Order());
+            prunedScored += sa;
+            exhaustiveScored += sb;
+        }
+
+        return (prunedScored, exhaustiveScored);
+    }
+
     [Theory]
     [InlineData("blend", false)]
     [InlineData("bm25", false)]
@@ -68,33 +105,7 @@ public sealed class MaxScoreTests
             "overlap" => new OverlapTipRanker(options),
             _ => new PersonalFitTipRanker(options),
         };
-        var engine = new TipEngine(options.Value);
-        var now = corpus.Options.Start + corpus.Options.Span;
-        int prunedScored = 0, exhaustiveScored = 0;
-        var docsA = new int[10];
-        var docsB = new int[10];
-        var scoresA = new double[10];
-        var scoresB = new double[10];
-        foreach (var query in corpus.Queries(60))
-        {
-            var request = query.ToRequest(Tenant);
-            var a = engine.Search(index, request, ranker, now, 10, docsA, scoresA, out var sa);
-            var b = engine.Search(index, request, new Exhaustive(ranker), now, 10, docsB, scoresB, out var sb);
-            Assert.Equal(b, a);
-            for (var i = 0; i < a; i++)
-            {
-                Assert.Equal(scoresB[i], scoresA[i], 1e-9);
-                if (i + 1 < a && Math.Abs(scoresB[i] - scoresB[i + 1]) > 1e-9)
-                {
-                    Assert.Equal(docsB[i], docsA[i]);
-                }
-            }
-
-            Assert.Equal(docsB.Take(b).Order(), docsA.Take(a).Order());
-            prunedScored += sa;
-            exhaustiveScored += sb;
-        }
-
+        var (prunedScored, exhaustiveScored) = ComparePrunedWithExhaustive(corpus, index, options.Value, ranker, corpus.Queries(60));
         Assert.True(prunedScored < exhaustiveScored, $"MaxScore scored {prunedScored} candidates, exhaustive {exhaustiveScored}: nothing was pruned.");
     }
 
@@ -116,29 +127,7 @@ public sealed class MaxScoreTests
 
         var options = Options.Create(new RecommendationOptions());
         var ranker = new BlendTipRanker(options);
-        var engine = new TipEngine(options.Value);
-        var now = corpus.Options.Start + corpus.Options.Span;
-        var docsA = new int[10];
-        var docsB = new int[10];
-        var scoresA = new double[10];
-        var scoresB = new double[10];
-        int prunedScored = 0, exhaustiveScored = 0;
-        foreach (var query in corpus.Queries(60, seed: 3))
-        {
-            var request = query.ToRequest(Tenant);
-            var a = engine.Search(index, request, ranker, now, 10, docsA, scoresA, out var sa);
-            var b = engine.Search(index, request, new Exhaustive(ranker), now, 10, docsB, scoresB, out var sb);
-            Assert.Equal(b, a);
-            for (var i = 0; i < a; i++)
-            {
-                Assert.Equal(scoresB[i], scoresA[i], 1e-9);
-            }
-
-            Assert.Equal(docsB.Take(b).Order(), docsA.Take(a).Order());
-            prunedScored += sa;
-            exhaustiveScored += sb;
-        }
-
+        var (prunedScored, exhaustiveScored) = ComparePrunedWithExhaustive(corpus, index, options.Value, ranker, corpus.Queries(60, seed: 3));
         Assert.True(prunedScored < exhaustiveScored / 2, $"MaxScore scored {prunedScored} candidates, exhaustive {exhaustiveScored}.");
     }
 
