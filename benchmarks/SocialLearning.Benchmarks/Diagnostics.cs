@@ -79,11 +79,25 @@ internal static class PeerDiagnostics
 
         var order = Enumerable.Range(0, n).OrderByDescending(q => best[q]).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 {best.Order().ElementAt(n / 2):N0} µs, p99 {best.Order().ElementAt(n * 99 / 100):N0} µs"));
-        foreach (var q in order.Take(15))
+        foreach (var q in order.Take(int.TryParse(Environment.GetEnvironmentVariable("SOCIALLEARNING_PEERDIAG_TOP"), out var top) ? top : 15))
         {
             var r = requests[q];
             var skills = string.Join(", ", r.Skills.Select(s => $"{s}={Slots(people.Index, s)}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{best[q],8:N0} µs  scored {scored[q],6}  {skills}  text '{r.Text}'"));
+        }
+
+        // SOCIALLEARNING_PEERDIAG_HOT=seconds: then run the 30 slowest queries in a loop (for a profiler to attach).
+        if (int.TryParse(Environment.GetEnvironmentVariable("SOCIALLEARNING_PEERDIAG_HOT"), out var hot) && hot > 0)
+        {
+            Console.WriteLine("hot loop start");
+            var until = Stopwatch.GetTimestamp() + (hot * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                foreach (var q in order.Take(30))
+                {
+                    people.Peer(q, text);
+                }
+            }
         }
     }
 

@@ -125,6 +125,19 @@ internal sealed class TenantIndex
 
     public GrowList<ushort> DocLength { get; } = new();
 
+    /// <summary>
+    /// Per document, what expert finding's text pass needs in one word (one cache miss per matching posting instead of
+    /// four): the author (bits 0–31), the length (bits 32–47) and <see cref="PeerTextCounts"/> (bit 48: visible and not
+    /// a question, so its text is evidence of its author's expertise).
+    /// </summary>
+    public GrowList<ulong> DocPeerText { get; } = new();
+
+    public const ulong PeerTextCounts = 1UL << 48;
+
+    private static ulong PeerTextWord(int author, int length, byte flags, byte kind) =>
+        (uint)author | ((ulong)(ushort)length << 32)
+        | ((flags & FlagVisible) == FlagVisible && kind != (byte)ContributionKind.Question ? PeerTextCounts : 0);
+
     /// <summary>Documents per block of <see cref="BlockCreated"/> (a power of two: <c>doc &gt;&gt; BlockShift</c>).</summary>
     public const int BlockShift = 10;
 
@@ -439,6 +452,7 @@ internal sealed class TenantIndex
             DocFlags[doc] = (byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0));
             DocAudience[doc] = AudienceId(c.Audience);
             DocFilter[doc] = DocFlags[doc] | (DocAudience[doc] << 8);
+            DocPeerText[doc] = PeerTextWord(DocAuthor[doc], DocLength[doc], DocFlags[doc], DocKind[doc]);
             DocTitle[doc] = c.Title;
             WriteCounters(doc, counters);
             PeerApply(doc, +1);
@@ -451,6 +465,7 @@ internal sealed class TenantIndex
             PeerApply(doc, -1);
             DocFlags[doc] = 0;
             DocFilter[doc] = 0;
+            DocPeerText[doc] &= ~PeerTextCounts;
         }
 
         doc = Append(c, item, hash);
@@ -557,6 +572,7 @@ internal sealed class TenantIndex
         }
 
         DocLength.Add((ushort)length);
+        DocPeerText.Add(PeerTextWord(DocAuthor[doc], length, DocFlags[doc], DocKind[doc]));
         DocTitle.Add(c.Title);
         Helpful.Add(0);
         NotHelpful.Add(0);
@@ -730,7 +746,7 @@ internal sealed class TenantIndex
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
             + DocAudience.CapacityBytes(4) + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
-            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + DocLength.CapacityBytes(2) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
+            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
             + DocKeyCount.CapacityBytes(1) + Forward.CapacityBytes(4) + ItemDoc.CapacityBytes(4) + DocTitle.CapacityBytes(8)
@@ -760,7 +776,7 @@ internal sealed class TenantIndex
     {
         foreach (var list in new object[]
         {
-            DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocHash, DocKind, DocFlags, DocLength, DocTitle,
+            DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocHash, DocKind, DocFlags, DocLength, DocPeerText, DocTitle,
             DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {

@@ -13,8 +13,8 @@ internal struct TextEntry
     public float Score;
 }
 
-/// <summary>A person's evidence in the second of two requested skills, copied while marking (pruned gather).</summary>
-internal struct PairRow
+/// <summary>A marked person's rows with evidence in the requested skills, summed as the full gather sums them (pruned gather).</summary>
+internal struct MarkedRow
 {
     public int Answers;
     public int Accepted;
@@ -22,9 +22,11 @@ internal struct PairRow
     public int Shared;
     public int Helpful;
     public int Endorsements;
-    public double Affinity;
+    public float Affinity;
     public float Level;
-    public bool Evidence;
+    public long Key;
+    public int Person;
+    public bool Any;
 }
 
 internal struct SlotEntry
@@ -62,20 +64,26 @@ internal sealed class PeerContext : PeerRankingContext
     public int TextCount;
     public ulong[] Once = [];
 
-    /// <summary>Two-skill pruned gather: person → row in <see cref="PairRows"/> (valid when the stamp is current).</summary>
-    public SlotEntry[] Pair = [];
-    public PairRow[] PairRows = new PairRow[256];
-    public int PairCount;
+    /// <summary>Pruned gather: each candidate's place in the full gather's order (see <see cref="PeerFinder"/>).</summary>
+    public long[] Keys = new long[256];
+
+    /// <summary>Pruned gather: the requested skills' columns, and each marked person's summed rows (by marked rank).</summary>
+    public PeerFinder.SkillColumns[] Columns = [];
+    public MarkedRow[] MarkRows = [];
+    private int[] _order = new int[256];
+    private int[] _scratchInt = new int[256];
+    private float[] _scratchFloat = new float[256];
+    private long[] _scratchLong = new long[256];
 
     // Marked people numbered by their rank in the bitmap (popcount prefix): their candidate index is looked up in a
     // compact, cache-resident array instead of a per-person one.
     public int[] MarkPrefix = [];
-    public int[] MarkCtx = [];
     public int MarkTotal;
 
     /// <summary>People whose values the pruned gather computed but did not keep (they are still "scored").</summary>
     public int Rejected;
     public double[] Heaps = [];
+    public long[] HeapKeys = [];
     public int[] HeapCounts = [];
     public int[] SkillIds = new int[8];
     public int[] SkillCounts = new int[8];
@@ -121,11 +129,8 @@ internal sealed class PeerContext : PeerRankingContext
         {
             var size = Math.Max(people, Slot.Length * 2);
             Slot = new SlotEntry[size];
-            Pair = new SlotEntry[size];
             Text = new TextEntry[size];
             Marked = new ulong[(size + 63) >> 6];
-            Decided = new ulong[(size + 63) >> 6];
-            Single = new ulong[(size + 63) >> 6];
             MarkPrefix = new int[Marked.Length + 1];
             CurrentStamp = 0;
         }
@@ -134,46 +139,14 @@ internal sealed class PeerContext : PeerRankingContext
         if (CurrentStamp == int.MaxValue)
         {
             Array.Clear(Slot);
-            Array.Clear(Pair);
             Array.Clear(Text);
             CurrentStamp = 1;
         }
 
         TextCount = 0;
-        PairCount = 0;
         MarkTotal = 0;
         Rejected = 0;
     }
-
-    /// <summary>Records a person's row in the second of two skills (they are in both).</summary>
-    public void AddPair(int person, in PairRow row)
-    {
-        if (PairCount == PairRows.Length)
-        {
-            Array.Resize(ref PairRows, PairCount * 2);
-        }
-
-        PairRows[PairCount] = row;
-        Pair[person] = new SlotEntry { Stamp = CurrentStamp, Index = PairCount++ };
-    }
-
-    /// <summary>The person's row in the second skill when they are in both of two skills and not in the text; else -1.</summary>
-    public int PairOf(int person) => Pair[person].Stamp == CurrentStamp ? Pair[person].Index : -1;
-
-    /// <summary>After the text prepass: the text's authors stay on the marked path (their text score is added last).</summary>
-    public void DropTextPairs()
-    {
-        for (var t = 0; t < TextCount; t++)
-        {
-            Pair[TextOrder[t]].Stamp = 0;
-        }
-    }
-
-    /// <summary>Two-skill pruned gather: people in both skills already decided at their first slot.</summary>
-    public ulong[] Decided = [];
-
-    /// <summary>Two-skill pruned gather: people in both skills whose first row has no evidence, so their second row is their only one.</summary>
-    public ulong[] Single = [];
 
     /// <summary>Adds a text score to a person before the skills are gathered, remembering first-seen order.</summary>
     public void AddText(int person, float score)
@@ -206,34 +179,14 @@ internal sealed class PeerContext : PeerRankingContext
         }
 
         MarkPrefix[Marked.Length] = total;
-        if (MarkCtx.Length < total)
-        {
-            MarkCtx = new int[Math.Max(total, MarkCtx.Length * 2)];
-        }
-
-        MarkCtx.AsSpan(0, total).Fill(-1);
         MarkTotal = total;
     }
 
     public int MarkRank(int person) =>
         MarkPrefix[person >> 6] + System.Numerics.BitOperations.PopCount(Marked[person >> 6] & ((1UL << person) - 1));
 
-    /// <summary>Pruned gather: the candidate index of a marked person (who may appear in several skills and the text).</summary>
-    public int OfMarked(int person)
-    {
-        var r = MarkRank(person);
-        var i = MarkCtx[r];
-        if (i < 0)
-        {
-            i = Append(person);
-            MarkCtx[r] = i;
-        }
-
-        return i;
-    }
-
-    /// <summary>Pruned gather: a new candidate known to appear nowhere else (no lookup).</summary>
-    public int Append(int person)
+    /// <summary>Pruned gather: a new candidate (each person is appended once), with its order key.</summary>
+    public int Append(int person, long key)
     {
         var i = Count;
         if (i == People.Length)
@@ -242,6 +195,7 @@ internal sealed class PeerContext : PeerRankingContext
         }
 
         People[i] = person;
+        Keys[i] = key;
         AnswersArr[i] = AcceptedArr[i] = QuestionsArr[i] = SharedArr[i] = HelpfulArr[i] = EndorsementsArr[i] = 0;
         AffinityArr[i] = LevelArr[i] = RankArr[i] = TextArr[i] = 0;
         Count = i + 1;
@@ -301,6 +255,72 @@ internal sealed class PeerContext : PeerRankingContext
         Array.Resize(ref RankArr, size);
         Array.Resize(ref TextArr, size);
         Array.Resize(ref Scores, size);
+        Array.Resize(ref Keys, size);
+    }
+
+    /// <summary>Pruned gather: puts the candidates in order-key order (the full gather's order), when they are not already.</summary>
+    public void SortByKey()
+    {
+        var n = Count;
+        var sorted = true;
+        for (var i = 1; i < n && sorted; i++)
+        {
+            sorted = Keys[i - 1] < Keys[i];
+        }
+
+        if (sorted)
+        {
+            return;
+        }
+
+        if (_order.Length < n)
+        {
+            var size = Math.Max(n, _order.Length * 2);
+            _order = new int[size];
+            _scratchInt = new int[size];
+            _scratchFloat = new float[size];
+            _scratchLong = new long[size];
+        }
+
+        var order = _order.AsSpan(0, n);
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Keys.AsSpan(0, n).CopyTo(_scratchLong);
+        _scratchLong.AsSpan(0, n).Sort(order);
+        _scratchLong.AsSpan(0, n).CopyTo(Keys);
+        Permute(People, order);
+        Permute(AnswersArr, order);
+        Permute(AcceptedArr, order);
+        Permute(QuestionsArr, order);
+        Permute(SharedArr, order);
+        Permute(HelpfulArr, order);
+        Permute(EndorsementsArr, order);
+        Permute(AffinityArr, order);
+        Permute(LevelArr, order);
+        Permute(TextArr, order);
+    }
+
+    private void Permute(int[] values, ReadOnlySpan<int> order)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            _scratchInt[i] = values[order[i]];
+        }
+
+        _scratchInt.AsSpan(0, order.Length).CopyTo(values);
+    }
+
+    private void Permute(float[] values, ReadOnlySpan<int> order)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            _scratchFloat[i] = values[order[i]];
+        }
+
+        _scratchFloat.AsSpan(0, order.Length).CopyTo(values);
     }
 }
 
@@ -484,23 +504,23 @@ internal sealed class PeerFinder : IPeerFinder
     }
 
     /// <summary>
-    /// The smallest skill list (slots) worth pruning; below it (on the benchmark corpus, about 5k slots) the bookkeeping
-    /// costs what it saves and every candidate is gathered. Internal so tests can force pruning on small corpora (0) or
-    /// turn it off (<see cref="int.MaxValue"/>).
+    /// The smallest largest-skill list (slots) worth pruning; below it every candidate is gathered. On the benchmark
+    /// corpus 500–3,000 gave the same p99 and 6,000 left the slowest small-skill queries with text unpruned. Internal so
+    /// tests can force pruning on small corpora (0) or turn it off (<see cref="int.MaxValue"/>).
     /// </summary>
-    internal int PruneMinimum { get; set; } = 6000;
+    internal int PruneMinimum { get; set; } = 2000;
 
     /// <summary>
     /// Gathers for the fusion ranker only the candidates that can be in some component's top <paramref name="depth"/>
-    /// (exact, see docs/recommenders.md "Peer pruning"). People in two or more requested skills or in the text are
-    /// "marked" (two bitmaps over the skills' person columns) and gathered in full. Everyone else has their final values
-    /// in their one slot: the skills are walked in request order with one bounded min-heap per fusion component, a
-    /// person is kept only when some value beats that component's floor, and in a large skill a block of 32 slots is
-    /// skipped (but for its marked people) when each writer-maintained block bound is at most the floor. Heap members
-    /// come earlier in candidate order, so a skipped person is beaten by <paramref name="depth"/> candidates in every
-    /// component, ties included. Marked people add lower bounds of their final values at their first appearance
-    /// (z-score, not monotone, only in the last skill). The kept candidates are in the full gather's order, so
-    /// fusion's ranks and tie-breaks, and therefore the results, are unchanged.
+    /// (exact, see docs/recommenders.md "Peer pruning"). Every candidate has an order key, its place in the full
+    /// gather's candidate order: (skill number, slot) of its first row with evidence, or (skill count, text order) for
+    /// the text's authors with none. Each fusion component keeps a bounded heap of the best (value, key) pairs, ties
+    /// going to the earlier key as in fusion, so a person is rejected, in any processing order, when depth kept
+    /// candidates beat them in every component. People in two or more requested skills or in the text are "marked"
+    /// and decided first from their final values (their rows found by one scan of the skills), which raises the floors
+    /// early; then everyone else, who has their final values in their one slot, is walked skill by skill, and a block
+    /// of 32 slots is skipped without reading it when each writer-maintained block bound is beaten by the floors. The
+    /// kept candidates are finally sorted by key, so fusion's ranks and tie-breaks, and the results, are unchanged.
     /// </summary>
     /// <returns>false (nothing decided) when pruning does not apply: no skill list of <see cref="PruneMinimum"/> slots, or a repeated skill.</returns>
     private bool GatherPruned(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now, int depth, bool useText)
@@ -549,41 +569,33 @@ internal sealed class PeerFinder : IPeerFinder
         var rank = ExpertiseRanks.Get(index, _options, _time);
         var marked = ctx.Marked;
         Array.Clear(marked);
+        if (ctx.Columns.Length < m)
+        {
+            ctx.Columns = new SkillColumns[m];
+        }
 
-        // Marked: people in two or more requested skills or in the text. They are gathered in full wherever they
-        // appear; everyone else has their final values in the one slot where they appear, so they can be pruned.
-        var anyMarked = false;
+        var columns = ctx.Columns;
+        for (var j = 0; j < m; j++)
+        {
+            columns[j] = new SkillColumns(index.PeerStats[ids[j]]!);
+        }
+
+        // Marked: the text's authors (the text is scored first), and people in two or more requested skills.
+        if (!string.IsNullOrEmpty(request.Text))
+        {
+            var state = new TextState(ctx, index, asker, _options.Bm25K1, _options.Bm25B, prepass: true);
+            TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
+        }
+
+        var anyMarked = ctx.TextCount > 0;
         if (m > 1)
         {
             var once = ctx.Once.Length >= marked.Length ? ctx.Once : ctx.Once = new ulong[marked.Length];
             Array.Clear(once);
             for (var j = 0; j < m; j++)
             {
-                var n = index.PeerStats[ids[j]]!.Person.Snapshot(out var person);
-                if (m == 2 && j == 1)
-                {
-                    // Two skills: copy each person-in-both's second row now, while it is read in order, so their final
-                    // values are known at their first appearance and they can be pruned like everyone else.
-                    var second = new SkillColumns(index.PeerStats[ids[1]]!);
-                    for (var s = 0; s < n; s++)
-                    {
-                        var p = person[s];
-                        if ((uint)p < (uint)people)
-                        {
-                            var bit = 1UL << p;
-                            var w = p >> 6;
-                            if ((once[w] & bit) != 0)
-                            {
-                                marked[w] |= bit;
-                                ctx.AddPair(p, second.Row(s));
-                            }
-                        }
-                    }
-
-                    break;
-                }
-
-                for (var s = 0; s < n; s++)
+                var person = columns[j].Person;
+                for (var s = 0; s < columns[j].Count; s++)
                 {
                     var p = person[s];
                     if ((uint)p < (uint)people)
@@ -602,58 +614,19 @@ internal sealed class PeerFinder : IPeerFinder
             }
         }
 
-        if (!string.IsNullOrEmpty(request.Text))
-        {
-            var state = new TextState(ctx, index, asker, _options.Bm25K1, _options.Bm25B, prepass: true);
-            TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
-            anyMarked |= ctx.TextCount > 0;
-        }
-
-        if (m == 2)
-        {
-            ctx.DropTextPairs();
-            Array.Clear(ctx.Decided);
-            Array.Clear(ctx.Single);
-        }
-
-        // Skills in request order (the full gather's candidate order); the component heaps are shared by all of
-        // them, since every value offered is a final one.
         var prune = new PruneState(ctx, depth, useText);
         if (anyMarked)
         {
             ctx.RankMarked();
+            DecideMarked(ref prune, columns.AsSpan(0, m), asker, people, decay, rank);
         }
 
         for (var j = 0; j < m; j++)
         {
-            var stats = index.PeerStats[ids[j]]!;
-            var columns = new SkillColumns(stats);
-            PrunedSkill(ref prune, stats, columns, asker, people, decay, rank, anyMarked, columns.Count >= PruneMinimum, j == m - 1, pairs: m == 2 ? j + 1 : 0);
+            PrunedSkill(ref prune, index.PeerStats[ids[j]]!, columns[j], j, asker, people, decay, rank, anyMarked);
         }
 
-        // The text's authors, in first-seen order (the full gather's order for those it creates in its text pass).
-        // One with no gathered skill row has only their text score and ExpertiseRank (every other value is 0), so
-        // they are kept or rejected against the heaps like anyone seen once; they come after every other candidate.
-        var zeroZ = Formulas.ZScore(0, 0);
-        for (var t = 0; t < ctx.TextCount; t++)
-        {
-            var p = ctx.TextOrder[t];
-            var score = ctx.Text[p].Score;
-            if (ctx.MarkCtx[ctx.MarkRank(p)] < 0)
-            {
-                double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-                if (!prune.Keep(0, v1, zeroZ, 0, score))
-                {
-                    continue;
-                }
-
-                prune.UpdateFull();
-            }
-
-            var i = ctx.OfMarked(p);   // first: it may grow the candidate arrays, TextArr among them
-            ctx.TextArr[i] += score;
-        }
-
+        ctx.SortByKey();
         for (var i = 0; i < ctx.Count; i++)
         {
             var p = ctx.People[i];
@@ -663,15 +636,126 @@ internal sealed class PeerFinder : IPeerFinder
         return true;
     }
 
-    /// <summary>The component heaps of one pruned gather: affinity, ExpertiseRank, z-score, answers, BM25 (with text).</summary>
+    /// <summary>A candidate's place in the full gather's order: skill number (or the skill count for text-only), then slot (or text order).</summary>
+    private static long OrderKey(int skill, int slot) => ((long)skill << 32) | (uint)slot;
+
+    /// <summary>
+    /// Decides every marked person from their final values: their rows in all requested skills, accumulated per person
+    /// in one scan in skill then slot order (as the full gather accumulates them), and their text score. Those with no
+    /// row with evidence are the full gather's text-pass candidates: only text and ExpertiseRank, after every skill row.
+    /// </summary>
+    private static void DecideMarked(ref PruneState st, ReadOnlySpan<SkillColumns> columns, int asker, int people, double decay, float[]? rank)
+    {
+        var ctx = st.Ctx;
+        var marked = ctx.Marked;
+        var total = ctx.MarkTotal;
+        if (ctx.MarkRows.Length < total)
+        {
+            ctx.MarkRows = new MarkedRow[Math.Max(total, ctx.MarkRows.Length * 2)];
+        }
+
+        var rows = ctx.MarkRows.AsSpan(0, total);
+        rows.Clear();
+        for (var j = 0; j < columns.Length; j++)
+        {
+            ref readonly var c = ref columns[j];
+            var person = c.Person;
+            for (var s = 0; s < c.Count; s++)
+            {
+                var p = person[s];
+                if ((uint)p >= (uint)people || p == asker || (marked[p >> 6] & (1UL << p)) == 0)
+                {
+                    continue;
+                }
+
+                // Asking is interest, not expertise: rows without answers, shared items or stated proficiency are skipped.
+                if (c.Answers[s] == 0 && c.Shared[s] == 0 && c.Level[s] <= 0)
+                {
+                    continue;
+                }
+
+                ref var row = ref rows[ctx.MarkRank(p)];
+                if (!row.Any)
+                {
+                    row.Any = true;
+                    row.Key = OrderKey(j, s);
+                    row.Person = p;
+                }
+
+                row.Answers += c.Answers[s];
+                row.Accepted += c.Accepted[s];
+                row.Questions += c.Questions[s];
+                row.Shared += c.Shared[s];
+                row.Helpful += c.Helpful[s];
+                row.Endorsements += c.Endorsements[s];
+                row.Affinity += (float)Math.Max(0, c.Affinity[s] * decay);
+                row.Level = Math.Max(row.Level, c.Level[s]);
+            }
+        }
+
+        for (var r = 0; r < total; r++)
+        {
+            ref readonly var row = ref rows[r];
+            if (!row.Any)
+            {
+                continue;   // only in the text, or no row with evidence
+            }
+
+            var p = row.Person;
+            var text = ctx.Text[p].Stamp == ctx.CurrentStamp ? ctx.Text[p].Score : 0f;
+            double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+            if (st.Keep(row.Affinity + (AffinityPeerRanker.ProficiencyWeight * row.Level), v1, Formulas.ZScore(row.Answers, row.Questions), row.Answers, text, row.Key))
+            {
+                var i = ctx.Append(p, row.Key);
+                ctx.AnswersArr[i] = row.Answers;
+                ctx.AcceptedArr[i] = row.Accepted;
+                ctx.QuestionsArr[i] = row.Questions;
+                ctx.SharedArr[i] = row.Shared;
+                ctx.HelpfulArr[i] = row.Helpful;
+                ctx.EndorsementsArr[i] = row.Endorsements;
+                ctx.AffinityArr[i] = row.Affinity;
+                ctx.LevelArr[i] = row.Level;
+                ctx.TextArr[i] = text;
+            }
+
+            st.UpdateFull();
+        }
+
+        var zeroZ = Formulas.ZScore(0, 0);
+        for (var t = 0; t < ctx.TextCount; t++)
+        {
+            var p = ctx.TextOrder[t];
+            if (rows[ctx.MarkRank(p)].Any)
+            {
+                continue;
+            }
+
+            var score = ctx.Text[p].Score;
+            double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+            var key = OrderKey(columns.Length, t);
+            if (st.Keep(0, v1, zeroZ, 0, score, key))
+            {
+                ctx.TextArr[ctx.Append(p, key)] = score;
+            }
+
+            st.UpdateFull();
+        }
+    }
+
+    /// <summary>
+    /// The component heaps of one pruned gather (affinity, ExpertiseRank, z-score, answers, BM25 with text): per
+    /// component the best depth (value, order key) pairs so far, the root being the worst (lowest value, then latest key).
+    /// </summary>
     private ref struct PruneState
     {
         public readonly PeerContext Ctx;
         public readonly int Depth;
         public readonly bool UseText;
         public readonly Span<double> Heaps;
+        public readonly Span<long> HeapKeys;
         public readonly Span<int> Counts;
         public readonly Span<double> Floors;
+        public readonly Span<long> FloorKeys;
 
         public bool Full;
 
@@ -683,14 +767,18 @@ internal sealed class PeerFinder : IPeerFinder
             if (ctx.Heaps.Length < (5 * depth) + 10)
             {
                 ctx.Heaps = new double[(5 * depth) + 10];
+                ctx.HeapKeys = new long[(5 * depth) + 10];
                 ctx.HeapCounts = new int[5];
             }
 
             Heaps = ctx.Heaps.AsSpan(0, 5 * depth);
+            HeapKeys = ctx.HeapKeys.AsSpan(0, 5 * depth);
             Floors = ctx.Heaps.AsSpan(5 * depth, 5);
+            FloorKeys = ctx.HeapKeys.AsSpan(5 * depth, 5);
             Counts = ctx.HeapCounts;
             Counts.Clear();
             Floors.Fill(double.NegativeInfinity);
+            FloorKeys.Fill(long.MinValue);
             Full = false;
         }
 
@@ -704,27 +792,50 @@ internal sealed class PeerFinder : IPeerFinder
         }
 
         /// <summary>
-        /// A person's final values (affinity, ExpertiseRank, z-score, answers, BM25): false, counted as rejected, when
-        /// depth earlier candidates beat them in every component; else they are offered to the heaps, and true when
-        /// some heap kept them.
+        /// Whether component <paramref name="h"/>'s depth kept candidates all beat (value, key): a higher value, or
+        /// the same value and an earlier key. Also true for every (v ≤ value, k ≥ key), so it tests block bounds.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Keep(double v0, double v1, double v2, double v3, double v4)
+        public readonly bool Beaten(double value, long key, int h) => value < Floors[h] || (value == Floors[h] && key > FloorKeys[h]);
+
+        /// <summary>
+        /// Whether the values but ExpertiseRank (known to be beaten) are beaten too: then the person is counted as
+        /// rejected without reading their rank.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Rejects(double v0, double v2, double v3, double v4, long key)
         {
-            if (Full && Beaten(v0, 0, Floors) && Beaten(v1, 1, Floors) && Beaten(v2, 2, Floors) && Beaten(v3, 3, Floors)
-                && (!UseText || Beaten(v4, 4, Floors)))
+            if (Full && Beaten(v0, key, 0) && Beaten(v2, key, 2) && Beaten(v3, key, 3) && (!UseText || Beaten(v4, key, 4)))
+            {
+                Ctx.Rejected++;
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A person's final values (affinity, ExpertiseRank, z-score, answers, BM25): false, counted as rejected, when
+        /// depth kept candidates beat them in every component; else they are offered to the heaps, and true when some
+        /// heap kept them.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Keep(double v0, double v1, double v2, double v3, double v4, long key)
+        {
+            if (Full && Beaten(v0, key, 0) && Beaten(v1, key, 1) && Beaten(v2, key, 2) && Beaten(v3, key, 3)
+                && (!UseText || Beaten(v4, key, 4)))
             {
                 Ctx.Rejected++;
                 return false;
             }
 
-            var enter = Offer(Heaps, Counts, Floors, 0, Depth, v0);
-            enter |= Offer(Heaps, Counts, Floors, 1, Depth, v1);
-            enter |= Offer(Heaps, Counts, Floors, 2, Depth, v2);
-            enter |= Offer(Heaps, Counts, Floors, 3, Depth, v3);
+            var enter = Offer(0, v0, key);
+            enter |= Offer(1, v1, key);
+            enter |= Offer(2, v2, key);
+            enter |= Offer(3, v3, key);
             if (UseText)
             {
-                enter |= Offer(Heaps, Counts, Floors, 4, Depth, v4);
+                enter |= Offer(4, v4, key);
             }
 
             if (!enter)
@@ -734,18 +845,87 @@ internal sealed class PeerFinder : IPeerFinder
 
             return enter;
         }
+
+        private static bool Worse(double v1, long k1, double v2, long k2) => v1 < v2 || (v1 == v2 && k1 > k2);
+
+        /// <summary>Offers (value, key) to component <paramref name="h"/>'s heap; true when it was kept.</summary>
+        private bool Offer(int h, double value, long key)
+        {
+            var heap = Heaps.Slice(h * Depth, Depth);
+            var keys = HeapKeys.Slice(h * Depth, Depth);
+            var count = Counts[h];
+            if (count < Depth)
+            {
+                // Sift up: the root is the worst.
+                var i = count;
+                while (i > 0)
+                {
+                    var parent = (i - 1) >> 1;
+                    if (!Worse(value, key, heap[parent], keys[parent]))
+                    {
+                        break;
+                    }
+
+                    heap[i] = heap[parent];
+                    keys[i] = keys[parent];
+                    i = parent;
+                }
+
+                heap[i] = value;
+                keys[i] = key;
+                Counts[h] = ++count;
+                if (count == Depth)
+                {
+                    Floors[h] = heap[0];
+                    FloorKeys[h] = keys[0];
+                }
+
+                return true;
+            }
+
+            if (Beaten(value, key, h))
+            {
+                return false;
+            }
+
+            // Replace the root and sift down.
+            var at = 0;
+            while (true)
+            {
+                var left = (2 * at) + 1;
+                if (left >= Depth)
+                {
+                    break;
+                }
+
+                var child = left + 1 < Depth && Worse(heap[left + 1], keys[left + 1], heap[left], keys[left]) ? left + 1 : left;
+                if (!Worse(heap[child], keys[child], value, key))
+                {
+                    break;
+                }
+
+                heap[at] = heap[child];
+                keys[at] = keys[child];
+                at = child;
+            }
+
+            heap[at] = value;
+            keys[at] = key;
+            Floors[h] = heap[0];
+            FloorKeys[h] = keys[0];
+            return true;
+        }
     }
 
     /// <summary>
-    /// The pruned walk over one skill (see <see cref="GatherPruned"/>); blocks are skipped only when <paramref name="skipBlocks"/>
-    /// (a large skill), and <paramref name="last"/> says no later skill can add to a marked person.
+    /// The pruned walk over one skill's unmarked people (see <see cref="GatherPruned"/>): each has their final values in
+    /// this slot. A block is skipped without reading it when its bounds are beaten.
     /// </summary>
     private static void PrunedSkill(
-        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int asker, int people, double decay, float[]? rank, bool anyMarked, bool skipBlocks, bool last, int pairs)
+        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int skill, int asker, int people, double decay, float[]? rank, bool anyMarked)
     {
         var ctx = st.Ctx;
         var useText = st.UseText;
-        var floors = st.Floors;
         var n = c.Count;
         stats.BlockAnswers.Snapshot(out var blockAnswers);
         stats.BlockZ.Snapshot(out var blockZ);
@@ -756,40 +936,27 @@ internal sealed class PeerFinder : IPeerFinder
         for (var start = 0; start < n; start += PeerSkillStats.BlockSize)
         {
             var end = Math.Min(n, start + PeerSkillStats.BlockSize);
-            if (skipBlocks && st.Full)
-            {
-                var b = start >> PeerSkillStats.BlockShift;
-                var affinityBound = (float)Math.Max(0, blockAffinity[b] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, blockLevel[b]));
-                var rankBound = blockRank is null ? 0 : blockRank[b];
-                if (Beaten(affinityBound, 0, floors) && Beaten(rankBound, 1, floors) && Beaten(blockZ[b], 2, floors)
-                    && Beaten(blockAnswers[b], 3, floors) && (!useText || Beaten(0, 4, floors)))
-                {
-                    if (anyMarked)
-                    {
-                        for (var s = start; s < end; s++)
-                        {
-                            var p = c.Person[s];
-                            if (p != asker && (uint)p < (uint)people && (marked[p >> 6] & (1UL << p)) != 0)
-                            {
-                                // A person with only this row (false) is beaten by the block's bounds like anyone unmarked.
-                                MarkedSlot(ref st, c, s, p, decay, rank, last, pairs);
-                            }
-                        }
-                    }
+            var b = start >> PeerSkillStats.BlockShift;
+            var first = OrderKey(skill, start);
+            var rankBound = blockRank is null ? 0 : blockRank[b];
 
-                    continue;
+            // Heaps only get better, so a block whose rank bound is beaten now has every person's ExpertiseRank beaten
+            // for the rest of the block: the rank (a random read) is then read only for people some other value keeps.
+            var rankBeaten = st.Full && st.Beaten(rankBound, first, 1);
+            if (rankBeaten)
+            {
+                var affinityBound = (float)Math.Max(0, blockAffinity[b] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, blockLevel[b]));
+                if (st.Beaten(affinityBound, first, 0) && st.Beaten(blockZ[b], first, 2) && st.Beaten(blockAnswers[b], first, 3)
+                    && (!useText || st.Beaten(0, first, 4)))
+                {
+                    continue;   // marked people were decided already
                 }
             }
 
             for (var s = start; s < end; s++)
             {
                 var p = c.Person[s];
-                if (p == asker || (uint)p >= (uint)people)
-                {
-                    continue;
-                }
-
-                if (anyMarked && (marked[p >> 6] & (1UL << p)) != 0 && MarkedSlot(ref st, c, s, p, decay, rank, last, pairs))
+                if (p == asker || (uint)p >= (uint)people || (anyMarked && (marked[p >> 6] & (1UL << p)) != 0))
                 {
                     continue;
                 }
@@ -803,197 +970,24 @@ internal sealed class PeerFinder : IPeerFinder
 
                 // Exactly the values fusion's components compute from the context for a person seen only here;
                 // once the heaps are full most people beat no floor, which costs four compares.
+                var key = OrderKey(skill, s);
                 var v0 = (float)Math.Max(0, c.Affinity[s] * decay) + (AffinityPeerRanker.ProficiencyWeight * Math.Max(0f, level));
+                var v2 = Formulas.ZScore(answers, c.Questions[s]);
+                if (rankBeaten && st.Rejects(v0, v2, answers, 0, key))
+                {
+                    continue;
+                }
+
                 double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-                if (st.Keep(v0, v1, Formulas.ZScore(answers, c.Questions[s]), answers, 0))
+                if (st.Keep(v0, v1, v2, answers, 0, key))
                 {
-                    c.Add(ctx, s, p, decay, false);
+                    var i = ctx.Append(p, key);
+                    ctx.Accumulate(i, answers, c.Accepted[s], c.Questions[s], c.Shared[s], c.Helpful[s], c.Endorsements[s], c.Affinity[s], level, decay);
                 }
             }
 
-            st.UpdateFull();   // marked people may have filled the heaps too
+            st.UpdateFull();
         }
-    }
-
-    /// <summary>
-    /// A marked person's slot. With two skills (<paramref name="pairs"/> 1 or 2, the skill's number), a person in both
-    /// is decided at their first slot (<see cref="PairFirst"/>) and skipped in the second; the text's authors and
-    /// people in three or more skills are gathered in full (<see cref="AddMarked"/>).
-    /// </summary>
-    /// <returns>false for a person in both skills whose first row had no evidence: this row is their only one, to be treated as anyone unmarked's.</returns>
-    private static bool MarkedSlot(ref PruneState st, in SkillColumns c, int s, int p, double decay, float[]? rank, bool last, int pairs)
-    {
-        var ctx = st.Ctx;
-        if (pairs == 2)
-        {
-            var bit = 1UL << p;
-            if ((ctx.Decided[p >> 6] & bit) != 0)
-            {
-                return true;
-            }
-
-            if ((ctx.Single[p >> 6] & bit) != 0)
-            {
-                return false;
-            }
-        }
-
-        var pair = pairs == 1 ? ctx.PairOf(p) : -1;
-        if (pair < 0)
-        {
-            AddMarked(ref st, c, s, p, decay, rank, last);
-        }
-        else
-        {
-            PairFirst(ref st, c, s, p, pair, decay, rank);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// A person in both of two requested skills (and not in the text), at their first slot: their final values are this
-    /// row plus the second skill's row copied while marking, accumulated exactly as the full gather does (first row,
-    /// then second), so they are offered, or rejected, like a person seen once. When the first row has no evidence the
-    /// person's first appearance is in the second skill, which then treats that row as their only one.
-    /// </summary>
-    private static void PairFirst(ref PruneState st, in SkillColumns c, int s, int p, int pair, double decay, float[]? rank)
-    {
-        var ctx = st.Ctx;
-        var bit = 1UL << p;
-        if (c.Answers[s] == 0 && c.Shared[s] == 0 && c.Level[s] <= 0)
-        {
-            ctx.Single[p >> 6] |= bit;   // the second skill counts their second row as their only one
-            return;
-        }
-
-        ctx.Decided[p >> 6] |= bit;   // the second skill skips them
-        ref var row = ref ctx.PairRows[pair];
-        var answers = c.Answers[s];
-        var questions = c.Questions[s];
-        var affinity = 0f;
-        affinity += (float)Math.Max(0, c.Affinity[s] * decay);
-        var level = Math.Max(0f, c.Level[s]);
-        if (row.Evidence)
-        {
-            answers += row.Answers;
-            questions += row.Questions;
-            affinity += (float)Math.Max(0, row.Affinity * decay);
-            level = Math.Max(level, row.Level);
-        }
-
-        double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
-        if (!st.Keep(affinity + (AffinityPeerRanker.ProficiencyWeight * level), v1, Formulas.ZScore(answers, questions), answers, 0))
-        {
-            return;
-        }
-
-        var i = c.Add(ctx, s, p, decay, false);
-        if (row.Evidence)
-        {
-            ctx.Accumulate(i, row.Answers, row.Accepted, row.Questions, row.Shared, row.Helpful, row.Endorsements, row.Affinity, row.Level, decay);
-        }
-    }
-
-    /// <summary>
-    /// Gathers a marked person's slot and offers what is already known to be a lower bound of their final values:
-    /// at their first appearance, affinity (a sum of non-negative terms plus a maximum), ExpertiseRank, answers and
-    /// BM25 (the text was scored up front), which can only grow; the z-score (not monotone) only in the last skill.
-    /// They come before every later candidate, so as heap members they win ties against them.
-    /// </summary>
-    private static void AddMarked(ref PruneState st, in SkillColumns c, int s, int p, double decay, float[]? rank, bool last)
-    {
-        var ctx = st.Ctx;
-        var before = ctx.Count;
-        var i = c.Add(ctx, s, p, decay, true);
-        if (i < 0)
-        {
-            return;
-        }
-
-        var depth = st.Depth;
-        if (i == before)
-        {
-            Offer(st.Heaps, st.Counts, st.Floors, 0, depth, ctx.AffinityArr[i] + (AffinityPeerRanker.ProficiencyWeight * ctx.LevelArr[i]));
-            Offer(st.Heaps, st.Counts, st.Floors, 1, depth, rank is not null && p < rank.Length ? rank[p] : 0f);
-            Offer(st.Heaps, st.Counts, st.Floors, 3, depth, ctx.AnswersArr[i]);
-            if (st.UseText)
-            {
-                Offer(st.Heaps, st.Counts, st.Floors, 4, depth, ctx.Text[p].Stamp == ctx.CurrentStamp ? ctx.Text[p].Score : 0f);
-            }
-        }
-
-        if (last)
-        {
-            Offer(st.Heaps, st.Counts, st.Floors, 2, depth, Formulas.ZScore(ctx.AnswersArr[i], ctx.QuestionsArr[i]));
-        }
-    }
-
-    /// <summary>
-    /// Whether a value (or a bound) of component <paramref name="h"/> is beaten by depth candidates: at most the floor of
-    /// its heap, whose members all come earlier in candidate order and so win ties.
-    /// </summary>
-    private static bool Beaten(double value, int h, ReadOnlySpan<double> floors) => value <= floors[h];
-
-    /// <summary>Offers a value to component <paramref name="h"/>'s min-heap of the best <paramref name="depth"/>; true when it was kept.</summary>
-    private static bool Offer(Span<double> heaps, Span<int> counts, Span<double> floors, int h, int depth, double value)
-    {
-        var heap = heaps.Slice(h * depth, depth);
-        var count = counts[h];
-        if (count < depth)
-        {
-            // Sift up.
-            var i = count;
-            while (i > 0)
-            {
-                var parent = (i - 1) >> 1;
-                if (heap[parent] <= value)
-                {
-                    break;
-                }
-
-                heap[i] = heap[parent];
-                i = parent;
-            }
-
-            heap[i] = value;
-            counts[h] = ++count;
-            if (count == depth)
-            {
-                floors[h] = heap[0];
-            }
-
-            return true;
-        }
-
-        // Later candidates lose ties, so only a strictly larger value can displace the floor.
-        if (!(value > floors[h]))
-        {
-            return false;
-        }
-
-        var at = 0;
-        while (true)
-        {
-            var left = (2 * at) + 1;
-            if (left >= depth)
-            {
-                break;
-            }
-
-            var child = left + 1 < depth && heap[left + 1] < heap[left] ? left + 1 : left;
-            if (heap[child] >= value)
-            {
-                break;
-            }
-
-            heap[at] = heap[child];
-            at = child;
-        }
-
-        heap[at] = value;
-        floors[h] = heap[0];
-        return true;
     }
 
     /// <summary>Per-block maximum ExpertiseRank of a skill's people, cached on the skill for one rank array (extended when slots were added).</summary>
@@ -1030,7 +1024,7 @@ internal sealed class PeerFinder : IPeerFinder
     }
 
     /// <summary>One skill's evidence columns, read once (person count first, as the writer publishes it last).</summary>
-    private readonly struct SkillColumns
+    internal readonly struct SkillColumns
     {
         public readonly int Count;
         public readonly int[] Person;
@@ -1054,34 +1048,6 @@ internal sealed class PeerFinder : IPeerFinder
             stats.Endorsements.Snapshot(out Endorsements);
             stats.Affinity.Snapshot(out Affinity);
             stats.Level.Snapshot(out Level);
-        }
-
-        /// <summary>Slot <paramref name="s"/>'s values, and whether the full gather would count them (evidence).</summary>
-        public PairRow Row(int s) => new()
-        {
-            Answers = Answers[s],
-            Accepted = Accepted[s],
-            Questions = Questions[s],
-            Shared = Shared[s],
-            Helpful = Helpful[s],
-            Endorsements = Endorsements[s],
-            Affinity = Affinity[s],
-            Level = Level[s],
-            Evidence = Answers[s] != 0 || Shared[s] != 0 || Level[s] > 0,
-        };
-
-        /// <summary>Adds slot <paramref name="s"/> to its person's candidate, as the full gather does (a person not marked appears only here).</summary>
-        public int Add(PeerContext ctx, int s, int p, double decay, bool isMarked)
-        {
-            // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
-            if (Answers[s] == 0 && Shared[s] == 0 && Level[s] <= 0)
-            {
-                return -1;
-            }
-
-            var i = isMarked ? ctx.OfMarked(p) : ctx.Append(p);
-            ctx.Accumulate(i, Answers[s], Accepted[s], Questions[s], Shared[s], Helpful[s], Endorsements[s], Affinity[s], Level[s], decay);
-            return i;
         }
     }
 
@@ -1167,10 +1133,7 @@ internal sealed class PeerFinder : IPeerFinder
             }
 
             var limit = index.DocItem.Snapshot(out _);
-            index.DocFlags.Snapshot(out var flags);
-            index.DocAuthor.Snapshot(out var authors);
-            index.DocKind.Snapshot(out var kinds);
-            index.DocLength.Snapshot(out var lengths);
+            index.DocPeerText.Snapshot(out var words);   // after the limit: at least that long
             var list = index.Terms.List(id);
             var n = list.Docs.Snapshot(out var docs);
             list.Frequencies!.Snapshot(out var tfs);
@@ -1185,20 +1148,21 @@ internal sealed class PeerFinder : IPeerFinder
                     break;
                 }
 
-                if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible || kinds[d] == (byte)ContributionKind.Question
-                    || authors[d] == asker || authors[d] >= people)
+                var word = words[d];
+                var author = (int)(uint)word;
+                if ((word & TenantIndex.PeerTextCounts) == 0 || author == asker || (uint)author >= (uint)people)
                 {
                     continue;
                 }
 
-                var score = (float)(idf * Formulas.Bm25Tf(tfs[j], lengths[d], avg, k1, b));
+                var score = (float)(idf * Formulas.Bm25Tf(tfs[j], (ushort)(word >> 32), avg, k1, b));
                 if (prepass)
                 {
-                    ctx.AddText(authors[d], score);
+                    ctx.AddText(author, score);
                 }
                 else
                 {
-                    var i = ctx.Of(authors[d]);   // first: Of may grow the candidate arrays, TextArr among them
+                    var i = ctx.Of(author);   // first: Of may grow the candidate arrays, TextArr among them
                     ctx.TextArr[i] += score;
                 }
             }
