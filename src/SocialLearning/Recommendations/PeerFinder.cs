@@ -26,6 +26,7 @@ internal struct MarkedRow
     public float Level;
     public long Key;
     public int Person;
+    public float Text;
     public bool Any;
 }
 
@@ -656,6 +657,12 @@ internal sealed class PeerFinder : IPeerFinder
 
         var rows = ctx.MarkRows.AsSpan(0, total);
         rows.Clear();
+        for (var t = 0; t < ctx.TextCount; t++)
+        {
+            var p = ctx.TextOrder[t];
+            rows[ctx.MarkRank(p)].Text = ctx.Text[p].Score;   // so deciding reads rows in order only
+        }
+
         for (var j = 0; j < columns.Length; j++)
         {
             ref readonly var c = ref columns[j];
@@ -702,7 +709,7 @@ internal sealed class PeerFinder : IPeerFinder
             }
 
             var p = row.Person;
-            var text = ctx.Text[p].Stamp == ctx.CurrentStamp ? ctx.Text[p].Score : 0f;
+            var text = row.Text;
             double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
             if (st.Keep(row.Affinity + (AffinityPeerRanker.ProficiencyWeight * row.Level), v1, Formulas.ZScore(row.Answers, row.Questions), row.Answers, text, row.Key))
             {
