@@ -109,15 +109,13 @@ internal sealed class TenantIndex
 
     public GrowList<int> DocCreated { get; } = new();
 
-    public GrowList<int> DocAudience { get; } = new();
-
     public GrowList<ulong> DocHash { get; } = new();
 
     public GrowList<byte> DocKind { get; } = new();
 
     public GrowList<byte> DocFlags { get; } = new();
 
-    /// <summary>Flags (bits 0–7) and audience number (bits 8–31) in one word: the filter reads one column.</summary>
+    /// <summary>Flags (bits 0–7) and audience number (bits 8–31) in one word: the filter reads one column (and the audience is kept only here).</summary>
     public GrowList<int> DocFilter { get; } = new();
 
     /// <summary>Wilson lower bound of the helpful share at <see cref="WilsonZ"/>, kept in step with the counters.</summary>
@@ -450,8 +448,7 @@ internal sealed class TenantIndex
             // Same content: status, audience and counters change in place.
             PeerApply(doc, -1);
             DocFlags[doc] = (byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0));
-            DocAudience[doc] = AudienceId(c.Audience);
-            DocFilter[doc] = DocFlags[doc] | (DocAudience[doc] << 8);
+            DocFilter[doc] = DocFlags[doc] | (AudienceId(c.Audience) << 8);
             DocPeerText[doc] = PeerTextWord(DocAuthor[doc], DocLength[doc], DocFlags[doc], DocKind[doc]);
             DocTitle[doc] = c.Title;
             WriteCounters(doc, counters);
@@ -553,11 +550,10 @@ internal sealed class TenantIndex
         DocAuthor.Add(LearnerOrdinal(c.Author.Value));
         DocParent.Add(c.ParentId is { } parent ? ItemOrdinal(parent.Value) : -1);
         DocCreated.Add(Seconds(c.CreatedAt));
-        DocAudience.Add(AudienceId(c.Audience));
         DocHash.Add(hash);
         DocKind.Add((byte)c.Kind);
         DocFlags.Add((byte)(FlagLive | (c.Status == ContributionStatus.Published ? FlagPublished : 0)));
-        DocFilter.Add(DocFlags[doc] | (DocAudience[doc] << 8));
+        DocFilter.Add(DocFlags[doc] | (AudienceId(c.Audience) << 8));
         Quality.Add(0);
         QualityBound.Add(0);
         var created = DocCreated[doc];
@@ -745,7 +741,7 @@ internal sealed class TenantIndex
     {
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
-            + DocAudience.CapacityBytes(4) + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
+            + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
             + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
@@ -776,7 +772,7 @@ internal sealed class TenantIndex
     {
         foreach (var list in new object[]
         {
-            DocItem, DocAuthor, DocParent, DocCreated, DocAudience, DocHash, DocKind, DocFlags, DocLength, DocPeerText, DocTitle,
+            DocItem, DocAuthor, DocParent, DocCreated, DocHash, DocKind, DocFlags, DocLength, DocPeerText, DocTitle,
             DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {
