@@ -446,14 +446,7 @@ internal sealed class LearnedPeerHistory
         var pairs = new Dictionary<long, int>();
         var answered = 0;
         var first = double.PositiveInfinity;
-        var limit = index.DocItem.Snapshot(out _);
-        index.DocKind.Snapshot(out var kinds);
-        index.DocFlags.Snapshot(out var flags);
-        index.DocAuthor.Snapshot(out var authors);
-        index.DocCreated.Snapshot(out var created);
-        index.DocParent.Snapshot(out var parents);
-        index.Accepts.Snapshot(out var accepts);
-        index.ItemDoc.Snapshot(out var itemDoc);
+        var (limit, kinds, flags, authors, created, parents, accepts, itemDoc) = Documents(index);
         Array.Fill(last, double.NegativeInfinity);
         for (var d = 0; d < limit; d++)
         {
@@ -536,6 +529,20 @@ internal sealed class LearnedPeerHistory
             : -1;
     }
 
+    /// <summary>The document columns both passes read, snapshotted once (the count first, as the writer publishes it last).</summary>
+    private static (int Limit, byte[] Kinds, byte[] Flags, int[] Authors, int[] Created, int[] Parents, int[] Accepts, int[] ItemDoc) Documents(TenantIndex index)
+    {
+        var limit = index.DocItem.Snapshot(out _);
+        index.DocKind.Snapshot(out var kinds);
+        index.DocFlags.Snapshot(out var flags);
+        index.DocAuthor.Snapshot(out var authors);
+        index.DocCreated.Snapshot(out var created);
+        index.DocParent.Snapshot(out var parents);
+        index.Accepts.Snapshot(out var accepts);
+        index.ItemDoc.Snapshot(out var itemDoc);
+        return (limit, kinds, flags, authors, created, parents, accepts, itemDoc);
+    }
+
     /// <summary>
     /// The training examples: one per visible answer to someone else's visible question (with
     /// <paramref name="acceptedOnly"/>, one per question with an accepted answer, its accepted answerer), with the
@@ -549,14 +556,7 @@ internal sealed class LearnedPeerHistory
     public static List<LearnedPeerExample> Examples(TenantIndex index, bool acceptedOnly = false)
     {
         var people = index.LearnerIds.Count;
-        var limit = index.DocItem.Snapshot(out _);
-        index.DocKind.Snapshot(out var kinds);
-        index.DocFlags.Snapshot(out var flags);
-        index.DocAuthor.Snapshot(out var authors);
-        index.DocCreated.Snapshot(out var created);
-        index.DocParent.Snapshot(out var parents);
-        index.Accepts.Snapshot(out var accepts);
-        index.ItemDoc.Snapshot(out var itemDoc);
+        var (limit, kinds, flags, authors, created, parents, accepts, itemDoc) = Documents(index);
         index.DocItem.Snapshot(out var docItem);
 
         // Visible documents in creation order; a question before any document created at the same second.
