@@ -45,6 +45,38 @@ public sealed class PeerFinderTests
     }
 
     [Theory]
+    [InlineData(ContributionStatus.Hidden)]
+    [InlineData(ContributionStatus.Archived)]
+    public async Task Text_counts_only_visible_answers_and_never_questions(ContributionStatus status)
+    {
+        // dan's only evidence is text: one answer in another skill, and a question using the same word. The text pass
+        // reads a per-document word (author, length, counts) that must follow status changes.
+        await using var f = await QaAsync();
+        await f.Learner("dan");
+        var q = await f.Share("cat", "Quaternion question", "what is a quaternion", skills: ["math"], kind: ContributionKind.Question);
+        var answer = await f.Share("dan", "Quaternion answer", "a quaternion extends complex numbers", skills: ["math"], kind: ContributionKind.Answer, parent: q.Id);
+        await f.Share("dan", "Another quaternion question", "quaternion rotation", skills: ["math"], kind: ContributionKind.Question);
+        var request = new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], Text = "quaternion", Ranker = "bm25", K = 10 };
+
+        var before = await f.Peers.FindAsync(request);
+        var dan = Assert.Single(before.Items, p => p.Learner.Value == "dan");
+        Assert.True(dan.Score > 0);
+        Assert.DoesNotContain(before.Items, p => p.Learner.Value == "cat" && p.Score > 0);   // cat only asked
+
+        var current = await f.Store.GetContributionAsync(T1, answer.Id);
+        await f.Store.UpdateContributionAsync(current! with { Status = status }, current!.Version);
+        var after = await f.Peers.FindAsync(request);
+        Assert.DoesNotContain(after.Items, p => p.Learner.Value == "dan");
+
+        current = await f.Store.GetContributionAsync(T1, answer.Id);
+        await f.Store.UpdateContributionAsync(current! with { Status = ContributionStatus.Published }, current!.Version);
+        // Back again (the score itself moves a little: the question's thread text was re-indexed twice, and replaced
+        // documents still count in BM25's document statistics, as deleted ones do in Lucene until a merge).
+        var again = await f.Peers.FindAsync(request);
+        Assert.True(Assert.Single(again.Items, p => p.Learner.Value == "dan").Score > 0);
+    }
+
+    [Theory]
     [InlineData("fusion")]
     [InlineData("zscore")]
     [InlineData("expertise-rank")]
