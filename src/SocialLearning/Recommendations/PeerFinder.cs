@@ -203,6 +203,16 @@ internal sealed class PeerContext : PeerRankingContext
         return i;
     }
 
+    /// <summary>Sets every candidate's ExpertiseRank (0 without ranks or for people newer than them).</summary>
+    public void FillRanks(float[]? rank)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            var p = People[i];
+            RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
+        }
+    }
+
     /// <summary>Adds one skill row's evidence to candidate <paramref name="i"/> (sums; the highest level; affinity decayed to now).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Accumulate(int i, int answers, int accepted, int questions, int shared, int helpful, int endorsements, double affinity, float level, double decay)
@@ -628,11 +638,7 @@ internal sealed class PeerFinder : IPeerFinder
         }
 
         ctx.SortByKey();
-        for (var i = 0; i < ctx.Count; i++)
-        {
-            var p = ctx.People[i];
-            ctx.RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
-        }
+        ctx.FillRanks(rank);
 
         return true;
     }
@@ -675,8 +681,7 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                // Asking is interest, not expertise: rows without answers, shared items or stated proficiency are skipped.
-                if (c.Answers[s] == 0 && c.Shared[s] == 0 && c.Level[s] <= 0)
+                if (!c.HasEvidence(s))
                 {
                     continue;
                 }
@@ -968,12 +973,13 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                var answers = c.Answers[s];
-                var level = c.Level[s];
-                if (answers == 0 && c.Shared[s] == 0 && level <= 0)
+                if (!c.HasEvidence(s))
                 {
                     continue;
                 }
+
+                var answers = c.Answers[s];
+                var level = c.Level[s];
 
                 // Exactly the values fusion's components compute from the context for a person seen only here;
                 // once the heaps are full most people beat no floor, which costs four compares.
@@ -1056,6 +1062,12 @@ internal sealed class PeerFinder : IPeerFinder
             stats.Affinity.Snapshot(out Affinity);
             stats.Level.Snapshot(out Level);
         }
+
+        /// <summary>
+        /// Whether slot <paramref name="s"/> counts as expertise: asking is interest, not expertise, so a row needs
+        /// answers, shared items or stated proficiency (every gather skips the others).
+        /// </summary>
+        public bool HasEvidence(int s) => Answers[s] != 0 || Shared[s] != 0 || Level[s] > 0;
     }
 
     private void Gather(PeerContext ctx, TenantIndex index, PeerRequest request, DateTimeOffset now)
@@ -1076,38 +1088,16 @@ internal sealed class PeerFinder : IPeerFinder
                 continue;
             }
 
-            var n = stats.Person.Snapshot(out var person);
-            stats.Answers.Snapshot(out var answers);
-            stats.Accepted.Snapshot(out var accepted);
-            stats.Questions.Snapshot(out var questions);
-            stats.Shared.Snapshot(out var shared);
-            stats.Helpful.Snapshot(out var helpful);
-            stats.Endorsements.Snapshot(out var endorsements);
-            stats.Affinity.Snapshot(out var affinity);
-            stats.Level.Snapshot(out var level);
-            for (var s = 0; s < n; s++)
+            var c = new SkillColumns(stats);
+            for (var s = 0; s < c.Count; s++)
             {
-                var p = person[s];
-                if (p == asker || p >= people)
+                var p = c.Person[s];
+                if (p == asker || p >= people || !c.HasEvidence(s))
                 {
                     continue;
                 }
 
-                // Asking is interest, not expertise: people need answers, shared items or stated proficiency.
-                if (answers[s] == 0 && shared[s] == 0 && level[s] <= 0)
-                {
-                    continue;
-                }
-
-                var i = ctx.Of(p);
-                ctx.AnswersArr[i] += answers[s];
-                ctx.AcceptedArr[i] += accepted[s];
-                ctx.QuestionsArr[i] += questions[s];
-                ctx.SharedArr[i] += shared[s];
-                ctx.HelpfulArr[i] += helpful[s];
-                ctx.EndorsementsArr[i] += endorsements[s];
-                ctx.AffinityArr[i] += (float)Math.Max(0, affinity[s] * decay);
-                ctx.LevelArr[i] = Math.Max(ctx.LevelArr[i], level[s]);
+                ctx.Accumulate(ctx.Of(p), c.Answers[s], c.Accepted[s], c.Questions[s], c.Shared[s], c.Helpful[s], c.Endorsements[s], c.Affinity[s], c.Level[s], decay);
             }
         }
 
@@ -1117,11 +1107,7 @@ internal sealed class PeerFinder : IPeerFinder
             TextAnalyzer.Tokenize(request.Text, ref state, static (term, ref st) => st.Add(term));
         }
 
-        for (var i = 0; i < ctx.Count; i++)
-        {
-            var p = ctx.People[i];
-            ctx.RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
-        }
+        ctx.FillRanks(rank);
     }
 
     /// <summary>
