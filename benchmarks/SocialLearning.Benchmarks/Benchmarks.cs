@@ -131,3 +131,53 @@ public class PeopleBenchmarks
         return n;
     }
 }
+
+/// <summary>
+/// One full tip recommendation (rank the top 10 and explain each) per built-in tip ranker, over the same corpus and
+/// queries. Linear rankers (blend, bm25) run MaxScore; the others score every candidate, so their cost grows with
+/// the candidate count. Baseline: blend, the default.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShortInProcessConfig))]
+public class TipRankerBenchmarks
+{
+    public const int Ops = 5;
+    private TipRankerRunners _run = null!;
+
+    [ParamsSource(nameof(Sizes))]
+    public int Size { get; set; }
+
+    public static IEnumerable<int> Sizes => TipQueryBenchmarks.Sizes;
+
+    [GlobalSetup]
+    public void Setup() => _run = new TipRankerRunners(TipCorpus.Get(Size, withBaselines: false));
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "blend")]
+    public int Blend() => Run("blend");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "bm25")]
+    public int Bm25() => Run("bm25");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "recency")]
+    public int Recency() => Run("recency");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "hot")]
+    public int Hot() => Run("hot");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "rrf")]
+    public int Rrf() => Run("rrf");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "mmr")]
+    public int Mmr() => Run("mmr");
+
+    private int Run(string ranker)
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            n += _run.Recommend(ranker, q);
+        }
+
+        return n;
+    }
+}

@@ -167,3 +167,27 @@ internal sealed class PeopleCorpus
     public int Path(int q, bool full) =>
         Planner.Plan(Index, full ? FullPathRequests[q] : PathRequests[q], StepRanker, Now).Steps.Count;
 }
+
+/// <summary>Full recommendations (ranked and explained) with any registered tip ranker, as <c>ITipRecommender</c> runs them.</summary>
+internal sealed class TipRankerRunners
+{
+    private readonly TipCorpus _corpus;
+    private readonly TipEngine _engine;
+    private readonly TipRankerRegistry _registry;
+    private readonly TipRequest[] _requests;
+
+    public TipRankerRunners(TipCorpus corpus)
+    {
+        _corpus = corpus;
+        var services = new ServiceCollection();
+        services.AddSocialLearning().UseInMemoryStorage();
+        var provider = services.BuildServiceProvider();
+        _registry = provider.GetRequiredService<TipRankerRegistry>();
+        _engine = new TipEngine(provider.GetRequiredService<IOptions<RecommendationOptions>>().Value, _registry);
+        _requests = corpus.Requests.Select(r => r with { K = 10 }).ToArray();
+    }
+
+    /// <summary>Ranks and explains the top 10 of query <paramref name="q"/>; returns the number of items.</summary>
+    public int Recommend(string ranker, int q) =>
+        _engine.Recommend(_corpus.Index, _requests[q], _registry.Get(ranker), ranker, null, _corpus.Now).Items.Count;
+}

@@ -348,7 +348,12 @@ internal sealed class HotTipRanker(IOptions<RecommendationOptions> options) : Pr
     }
 }
 
-/// <summary>Reciprocal rank fusion of other rankers over the same candidates: Σ 1 / (k + rank) over each ranker's top depth.</summary>
+/// <summary>
+/// Reciprocal rank fusion of other rankers over the same candidates: Σ 1 / (k + rank) over each ranker's top depth.
+/// Each component's top depth is selected with a bounded heap (O(n log depth), no full sort) into buffers the
+/// engine's per-thread context owns, and kept there so that explaining a result reads its ranks instead of
+/// scoring and ranking every component again.
+/// </summary>
 internal sealed class RrfTipRanker(IOptions<RecommendationOptions> options, TipRankerRegistry registry) : ITipRanker
 {
     private readonly RecommendationOptions _options = options.Value;
@@ -357,21 +362,25 @@ internal sealed class RrfTipRanker(IOptions<RecommendationOptions> options, TipR
     {
         var n = context.Candidates.Length;
         scores[..n].Clear();
-        if (n == 0)
+        var names = _options.RrfTipRankers;
+        if (n == 0 || names.Count == 0)
         {
             return;
         }
 
-        var component = new double[n];
-        var order = new int[n];
-        foreach (var name in _options.RrfTipRankers)
+        var depth = Math.Min(n, _options.RrfDepth);
+        var memo = context is Recommendations.TipContext own ? own.Memo(this, names.Count * depth) : null;
+        var component = memo?.Scores(n) ?? new double[n];
+        var tops = memo?.Ints ?? new int[names.Count * depth];
+        for (var c = 0; c < names.Count; c++)
         {
-            registry.Get(name).Score(context, component);
-            Ranks.Order(component, order);
-            var depth = Math.Min(n, _options.RrfDepth);
-            for (var r = 0; r < depth; r++)
+            var span = component.AsSpan(0, n);
+            registry.Get(names[c]).Score(context, span);
+            var top = tops.AsSpan(c * depth, depth);
+            var count = Ranks.Top(span, top);
+            for (var r = 0; r < count; r++)
             {
-                scores[order[r]] += Formulas.Rrf(r + 1, _options.RrfK);
+                scores[top[r]] += Formulas.Rrf(r + 1, _options.RrfK);
             }
         }
     }
@@ -379,20 +388,32 @@ internal sealed class RrfTipRanker(IOptions<RecommendationOptions> options, TipR
     public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
         var n = context.Candidates.Length;
-        var component = new double[n];
-        var order = new int[n];
-        foreach (var name in _options.RrfTipRankers)
+        var names = _options.RrfTipRankers;
+        var depth = Math.Min(n, _options.RrfDepth);
+        var tops = context is Recommendations.TipContext own ? own.MemoOf(this, names.Count * depth) : null;
+        double[]? component = null;
+        for (var c = 0; c < names.Count; c++)
         {
-            registry.Get(name).Score(context, component);
-            Ranks.Order(component, order);
-            var rank = Array.IndexOf(order, candidate) + 1;
-            if (rank >= 1 && rank <= _options.RrfDepth)
+            int rank;
+            if (tops is not null)
+            {
+                rank = tops.AsSpan(c * depth, depth).IndexOf(candidate) + 1;
+            }
+            else
+            {
+                // A context the engine did not prepare (a host calling the ranker directly): rank by counting.
+                component ??= new double[n];
+                registry.Get(names[c]).Score(context, component);
+                rank = Ranks.RankOf(component, candidate);
+            }
+
+            if (rank >= 1 && rank <= depth)
             {
                 explanation.Add(new ExplanationSignal
                 {
-                    Signal = "rrf:" + name,
+                    Signal = "rrf:" + names[c],
                     Value = rank,
-                    Text = $"ranked {rank.ToString(CultureInfo.InvariantCulture)} by {name}",
+                    Text = $"ranked {rank.ToString(CultureInfo.InvariantCulture)} by {names[c]}",
                 });
             }
         }
@@ -506,6 +527,13 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
 
 internal static class Ranks
 {
+    /// <summary>True when candidate <paramref name="a"/> ranks above <paramref name="b"/>: higher score, ties by lower index (NaN lowest).</summary>
+    private static bool Above(ReadOnlySpan<double> scores, int a, int b)
+    {
+        var c = scores[a].CompareTo(scores[b]);
+        return c > 0 || (c == 0 && a < b);
+    }
+
     /// <summary>Indexes by score descending, ties by index ascending (stable).</summary>
     public static void Order(ReadOnlySpan<double> scores, int[] order)
     {
@@ -521,5 +549,95 @@ internal static class Ranks
             var c = copy[y].CompareTo(copy[x]);
             return c != 0 ? c : x.CompareTo(y);
         }));
+    }
+
+    /// <summary>
+    /// The first <c>min(n, top.Length)</c> entries of <see cref="Order"/>, best first, in O(n log top.Length)
+    /// without allocating: a bounded heap whose root is the worst kept index. Returns how many were written.
+    /// </summary>
+    public static int Top(ReadOnlySpan<double> scores, Span<int> top)
+    {
+        var capacity = Math.Min(scores.Length, top.Length);
+        if (capacity == 0)
+        {
+            return 0;
+        }
+
+        var size = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (size < capacity)
+            {
+                var j = size++;
+                top[j] = i;
+                while (j > 0)
+                {
+                    var parent = (j - 1) >> 1;
+                    if (!Above(scores, top[parent], top[j]))
+                    {
+                        break;
+                    }
+
+                    (top[parent], top[j]) = (top[j], top[parent]);
+                    j = parent;
+                }
+            }
+            else if (Above(scores, i, top[0]))
+            {
+                top[0] = i;
+                SiftDown(scores, top, 0, size);
+            }
+        }
+
+        for (var end = size - 1; end > 0; end--)
+        {
+            (top[0], top[end]) = (top[end], top[0]);
+            SiftDown(scores, top, 0, end);
+        }
+
+        return size;
+    }
+
+    /// <summary>The 1-based place of <paramref name="candidate"/> in <see cref="Order"/>, by counting (O(n)).</summary>
+    public static int RankOf(ReadOnlySpan<double> scores, int candidate)
+    {
+        var rank = 1;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (i != candidate && Above(scores, i, candidate))
+            {
+                rank++;
+            }
+        }
+
+        return rank;
+    }
+
+    // Min-heap on "rank": the root is the lowest-ranked kept index.
+    private static void SiftDown(ReadOnlySpan<double> scores, Span<int> heap, int i, int size)
+    {
+        while (true)
+        {
+            var left = (2 * i) + 1;
+            if (left >= size)
+            {
+                return;
+            }
+
+            var worst = left;
+            var right = left + 1;
+            if (right < size && Above(scores, heap[left], heap[right]))
+            {
+                worst = right;
+            }
+
+            if (!Above(scores, heap[i], heap[worst]))
+            {
+                return;
+            }
+
+            (heap[i], heap[worst]) = (heap[worst], heap[i]);
+            i = worst;
+        }
     }
 }

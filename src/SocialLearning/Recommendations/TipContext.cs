@@ -144,7 +144,48 @@ internal sealed class TipContext : TipRankingContext
         _ => Index.Skills.Label(ClauseIds[clause]),
     };
 
-    public void ResetClauses() => _clauses = null;
+    /// <summary>Clears the clause list and starts a new query: memos of the previous one stop being valid.</summary>
+    public void ResetClauses()
+    {
+        _clauses = null;
+        _query++;
+    }
+
+    /// <summary>
+    /// Buffers a built-in ranker keeps from <c>Score</c> to <c>Explain</c> within one query (RRF's component tops),
+    /// so that neither allocates and explaining a result does not score every candidate again. One owner at a time.
+    /// </summary>
+    public RankerMemo Memo(object owner, int ints)
+    {
+        var memo = _memo;
+        memo.Owner = owner;
+        memo.Query = _query;
+        if (memo.Ints.Length < ints)
+        {
+            memo.Ints = new int[Math.Max(ints, memo.Ints.Length * 2)];
+        }
+
+        return memo;
+    }
+
+    /// <summary>The integers <paramref name="owner"/> kept during this query, or null when it kept none (or another ranker has since).</summary>
+    public int[]? MemoOf(object owner, int ints) =>
+        ReferenceEquals(_memo.Owner, owner) && _memo.Query == _query && _memo.Ints.Length >= ints ? _memo.Ints : null;
+
+    private readonly RankerMemo _memo = new();
+    private int _query;
+
+    internal sealed class RankerMemo
+    {
+        private double[] _scores = [];
+
+        public object? Owner;
+        public int Query = -1;
+        public int[] Ints = [];
+
+        /// <summary>A score buffer of at least <paramref name="n"/> entries.</summary>
+        public double[] Scores(int n) => _scores.Length >= n ? _scores : _scores = new double[Math.Max(n, _scores.Length * 2)];
+    }
 
     public void EnsureCapacity(int n)
     {
