@@ -8,15 +8,39 @@ internal sealed class Bm25Index
 {
     private readonly Dictionary<string, List<(int Doc, int Tf)>> _postings = new(StringComparer.Ordinal);
     private readonly List<string> _ids = [];
+    private readonly Dictionary<string, int> _docs = new(StringComparer.Ordinal);
     private readonly List<int> _lengths = [];
     private long _totalLength;
 
     public int Count => _ids.Count;
 
+    /// <summary>Adds a new document (ids must be new; see <see cref="Append(string, IEnumerable{string})"/> to extend one).</summary>
     public void Add(string id, IEnumerable<string> terms)
     {
         var doc = _ids.Count;
+        _docs.Add(id, doc);
         _ids.Add(id);
+        _lengths.Add(0);
+        Append(doc, terms);
+    }
+
+    /// <summary>
+    /// Adds terms to document <paramref name="id"/> (thread expansion: an answer's text joins its question), exactly
+    /// as if the document had been added with them; false when there is no such document.
+    /// </summary>
+    public bool Append(string id, IEnumerable<string> terms)
+    {
+        if (!_docs.TryGetValue(id, out var doc))
+        {
+            return false;
+        }
+
+        Append(doc, terms);
+        return true;
+    }
+
+    private void Append(int doc, IEnumerable<string> terms)
+    {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var length = 0;
         foreach (var term in terms)
@@ -25,7 +49,7 @@ internal sealed class Bm25Index
             length++;
         }
 
-        _lengths.Add(length);
+        _lengths[doc] += length;
         _totalLength += length;
         foreach (var (term, tf) in counts)
         {
@@ -34,7 +58,21 @@ internal sealed class Bm25Index
                 _postings[term] = list = [];
             }
 
-            list.Add((doc, tf));
+            // Postings stay in document order; the document is usually the last one (a new document) or near it.
+            var at = list.Count;
+            while (at > 0 && list[at - 1].Doc > doc)
+            {
+                at--;
+            }
+
+            if (at > 0 && list[at - 1].Doc == doc)
+            {
+                list[at - 1] = (doc, list[at - 1].Tf + tf);
+            }
+            else
+            {
+                list.Insert(at, (doc, tf));
+            }
         }
     }
 

@@ -7,8 +7,7 @@ namespace SocialLearning.Evaluation;
 /// </summary>
 public sealed class Bm25RelatedRanker(string name = "eval-bm25-thread", int titleRepeat = 2, bool expandWithAnswers = true) : IEvaluationRanker
 {
-    private readonly Dictionary<string, List<string>> _terms = new(StringComparer.Ordinal);
-    private Bm25Index? _index;
+    private readonly Bm25Index _index = new();
 
     /// <inheritdoc />
     public string Name => name;
@@ -32,13 +31,11 @@ public sealed class Bm25RelatedRanker(string name = "eval-bm25-thread", int titl
             }
 
             terms.AddRange(SimpleTokenizer.Tokenize(q.Text));
-            _terms[q.Id] = terms;
-            _index = null;
+            _index.Add(q.Id, terms);
         }
-        else if (expandWithAnswers && replayEvent.Post is { Kind: CorpusPostKind.Answer, ParentId: { } parent } a && _terms.TryGetValue(parent, out var list))
+        else if (expandWithAnswers && replayEvent.Post is { Kind: CorpusPostKind.Answer, ParentId: { } parent } a)
         {
-            list.AddRange(SimpleTokenizer.Tokenize(a.Text));
-            _index = null;
+            _index.Append(parent, SimpleTokenizer.Tokenize(a.Text));
         }
 
         return ValueTask.CompletedTask;
@@ -48,15 +45,6 @@ public sealed class Bm25RelatedRanker(string name = "eval-bm25-thread", int titl
     public ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (_index is null)
-        {
-            _index = new Bm25Index();
-            foreach (var (id, terms) in _terms)
-            {
-                _index.Add(id, terms);
-            }
-        }
-
         var q = new List<string>();
         for (var i = 0; i < titleRepeat; i++)
         {
