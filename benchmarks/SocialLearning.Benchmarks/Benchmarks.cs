@@ -181,3 +181,53 @@ public class TipRankerBenchmarks
         return n;
     }
 }
+
+/// <summary>
+/// Top 10 people (skills + 2–3 words, explained) over 100k people per built-in peer ranker, the same 20 queries
+/// each. Baseline: fusion, the ranker the latency targets are measured on.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShortInProcessConfig))]
+public class PeerRankerBenchmarks
+{
+    public const int Ops = 20;
+    private PeopleCorpus _people = null!;
+
+    [GlobalSetup]
+    public void Setup() => _people = PeopleCorpus.Get();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Ops, Description = "fusion")]
+    public int Fusion() => Run("fusion");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "answers")]
+    public int Answers() => Run("answers");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "zscore")]
+    public int ZScore() => Run("zscore");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "expertise-rank")]
+    public int ExpertiseRank() => Run("expertise-rank");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "affinity")]
+    public int Affinity() => Run("affinity");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "bm25")]
+    public int Bm25() => Run("bm25");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "availability")]
+    public int Availability() => Run("availability");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "learned")]
+    public int Learned() => Run("learned");
+
+    private int Run(string ranker)
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            n += _people.Peer(q, ranker);
+        }
+
+        return n;
+    }
+}

@@ -67,6 +67,8 @@ internal sealed class PeopleCorpus
     public required PeerFinder Finder { get; init; }
     public required IPeerRanker Fusion { get; init; }
     public required IPeerRanker Affinity { get; init; }
+
+    public required PeerRankerRegistry PeerRankers { get; init; }
     public required LearningPathPlanner Planner { get; init; }
     public required ILearningStepRanker StepRanker { get; init; }
     public required PeerRequest[] PeerRequests { get; init; }
@@ -130,6 +132,7 @@ internal sealed class PeopleCorpus
             Finder = finder,
             Fusion = peerRankers.Get("fusion"),
             Affinity = peerRankers.Get("affinity"),
+            PeerRankers = peerRankers,
             Planner = planner,
             StepRanker = provider.GetRequiredService<StepRankerRegistry>().Get("blend"),
             PeerRequests = queries.Select(q => new PeerRequest { Tenant = Tenant, Asker = q.Learner, Skills = q.Skills, K = 10 }).ToArray(),
@@ -163,6 +166,10 @@ internal sealed class PeopleCorpus
 
     public int Peer(int q, bool text) =>
         Finder.Find(Index, text ? PeerTextRequests[q] : PeerRequests[q], Fusion, "fusion", null, Now, balance: false).CandidatesScored;
+
+    /// <summary>Top 10 people for skills + words with any registered peer ranker, explained; returns candidates scored.</summary>
+    public int Peer(int q, string ranker) =>
+        Finder.Find(Index, PeerTextRequests[q], PeerRankers.Get(ranker), ranker, null, Now, balance: false).CandidatesScored;
 
     public int Path(int q, bool full) =>
         Planner.Plan(Index, full ? FullPathRequests[q] : PathRequests[q], StepRanker, Now).Steps.Count;
