@@ -39,7 +39,7 @@ bench_passed=0; bench_failed=0
 for b in SocialLearning.Benchmarks SocialLearning.Storage.Benchmarks; do
   dll="benchmarks/$b/bin/Release/net10.0/$b.dll"
   echo "== benchmark dry run: $b"
-  if SOCIALLEARNING_BENCH_SIZES=2000 SOCIALLEARNING_BENCH_FTS_MAX=2000 SOCIALLEARNING_BENCH_PROVIDERS=InMemory,Sqlite-Full \
+  if SOCIALLEARNING_BENCH_DRY=1 SOCIALLEARNING_BENCH_SIZES=2000 SOCIALLEARNING_BENCH_FTS_MAX=2000 SOCIALLEARNING_BENCH_PROVIDERS=InMemory,Sqlite-Full \
      timeout 600 dotnet "$dll" --filter '*' --job Dry --inProcess > "$out/bench-$b.log" 2>&1 \
      && ! grep -qE "ExitCode != 0|Exception|benchmarks? (failed|has|have) (errors?|failed)|// \*\*\*\*\* Benchmark.*failed" "$out/bench-$b.log"; then
     bench_passed=$((bench_passed+1)); echo "ok ($(grep -c '^| ' "$out/bench-$b.log" || true) table rows)"
