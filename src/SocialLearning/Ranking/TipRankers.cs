@@ -445,11 +445,11 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
 
         var baseScores = new double[n];
         registry.Get(_options.MmrBaseRanker).Score(context, baseScores);
-        var order = new int[n];
-        Ranks.Order(baseScores, order);
         var pool = Math.Min(n, Math.Max(_options.MmrPoolSize, context.Request.K));
-        var max = Math.Max(1e-12, baseScores[order[0]]);
-        var min = Math.Min(0, baseScores[order[n - 1]]);
+        var top = new int[pool];
+        Ranks.Top(baseScores, top);
+        var max = Math.Max(1e-12, baseScores[top[0]]);
+        var min = Math.Min(0, baseScores[Ranks.Last(baseScores)]);
         for (var i = 0; i < n; i++)
         {
             scores[i] = 0.5 * (baseScores[i] - min) / (max - min + 1e-12);
@@ -457,7 +457,7 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
 
         var features = context.Features as Recommendations.TipColumns;
         var picked = new List<int>(pool);
-        var remaining = new List<int>(order.Take(pool));
+        var remaining = new List<int>(top);
         var lambda = _options.MmrLambda;
         while (remaining.Count > 0)
         {
@@ -534,7 +534,7 @@ internal static class Ranks
         return c > 0 || (c == 0 && a < b);
     }
 
-    /// <summary>Indexes by score descending, ties by index ascending (stable).</summary>
+    /// <summary>Indexes by score descending, ties by index ascending (stable): the order <see cref="Top"/>, <see cref="Last"/> and <see cref="RankOf"/> follow.</summary>
     public static void Order(ReadOnlySpan<double> scores, int[] order)
     {
         var n = scores.Length;
@@ -596,6 +596,21 @@ internal static class Ranks
         }
 
         return size;
+    }
+
+    /// <summary>The index <see cref="Order"/> puts last (O(n)); scores must not be empty.</summary>
+    public static int Last(ReadOnlySpan<double> scores)
+    {
+        var last = 0;
+        for (var i = 1; i < scores.Length; i++)
+        {
+            if (Above(scores, last, i))
+            {
+                last = i;
+            }
+        }
+
+        return last;
     }
 
     /// <summary>The 1-based place of <paramref name="candidate"/> in <see cref="Order"/>, by counting (O(n)).</summary>

@@ -33,7 +33,7 @@ public sealed class RrfSelectionTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void RankOf_is_the_place_in_the_full_order(int n, int depth, int seed)
+    public void RankOf_and_Last_are_places_in_the_full_order(int n, int depth, int seed)
     {
         _ = depth;
         var scores = Scores(n, seed);
@@ -42,6 +42,11 @@ public sealed class RrfSelectionTests
         for (var place = 0; place < n; place++)
         {
             Assert.Equal(place + 1, Ranks.RankOf(scores, order[place]));
+        }
+
+        if (n > 0)
+        {
+            Assert.Equal(order[n - 1], Ranks.Last(scores));
         }
     }
 
@@ -121,6 +126,30 @@ public sealed class RrfSelectionTests
         Assert.Contains(engine.Explanations, e => e.Contains("rrf:wilson=3", StringComparison.Ordinal));
         Assert.Equal(8, engine.Explanations.Count);
         Assert.Equal([true], Probe.Kept);
+    }
+
+    [Fact]
+    public async Task Mmr_over_a_ranker_that_scores_every_candidate_diversifies_that_rankers_top_pool()
+    {
+        await using var f = new EngineFixture(o =>
+        {
+            o.MmrBaseRanker = "recency";
+            o.MmrPoolSize = 2;
+        });
+        await f.Learner("ann");
+        for (var i = 0; i < 9; i++)
+        {
+            await f.Share("ann", $"Tip {i}", "invoice " + (i % 2 == 0 ? "export" : "approval"), skills: [i % 3 == 0 ? "vat" : "excel"], id: $"t{i}");
+            f.Time.Advance(TimeSpan.FromMinutes(7));
+        }
+
+        var recency = await f.Tips.RecommendAsync(Request("bob", text: "invoice", k: 9, ranker: "recency"));
+        var mmr = await f.Tips.RecommendAsync(Request("bob", text: "invoice", k: 4, ranker: "mmr"));
+
+        // The pool is max(MmrPoolSize, k) = 4: MMR reorders recency's top 4 and nothing else.
+        Assert.Equal(recency.Items.Take(4).Select(i => i.ContributionId.Value).Order(StringComparer.Ordinal), mmr.Items.Select(i => i.ContributionId.Value).Order(StringComparer.Ordinal));
+        Assert.Equal(recency.Items[0].ContributionId, mmr.Items[0].ContributionId);
+        Assert.All(mmr.Items, i => Assert.True(i.Score > 1, $"{i.ContributionId} was not picked from the pool"));
     }
 
     private static double[] Scores(int n, int seed)
