@@ -184,6 +184,19 @@ public sealed record LearningPath
     public IReadOnlyList<SkillId> Related { get; init; } = [];
 }
 
+/// <summary>
+/// The in-process index the recommenders read. It is loaded from the store on a tenant's first request and caught up
+/// with the store's change feed before requests (<c>RecommendationOptions.StoreCheckInterval</c>), so nothing needs
+/// calling; <see cref="RefreshAsync"/> does that work now instead of in the next request: warm a tenant at start-up,
+/// or catch up after a bulk import so that the first request after it is not the slow one.
+/// </summary>
+public interface IRecommendationIndex
+{
+    /// <summary>Loads the tenant's index if it is not loaded and brings it up to the store's head.</summary>
+    /// <exception cref="ArgumentException">The tenant is default.</exception>
+    ValueTask RefreshAsync(TenantId tenant, CancellationToken cancellationToken = default);
+}
+
 /// <summary>Recommends contributions for where a learner is and what they are doing.</summary>
 public interface ITipRecommender
 {

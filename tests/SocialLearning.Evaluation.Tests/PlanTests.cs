@@ -75,6 +75,58 @@ public sealed class PlanTests
         Assert.Equal([("rel-q9", 0), ("rel-q10", 1)], spy.Seen);
     }
 
+    [Fact]
+    public async Task PrepareAsync_runs_once_per_query_after_its_events_and_before_RankAsync()
+    {
+        var posts = Questions();
+        var links = new[] { new CorpusLink { FromPostId = "q9", ToPostId = "q1", Kind = CorpusLinkKind.Linked }, new CorpusLink { FromPostId = "q10", ToPostId = "q1", Kind = CorpusLinkKind.Linked } };
+        var corpus = new EvaluationCorpus("c", posts, links: links);
+        var spy = new PrepareSpy();
+
+        await EvaluationRunner.RunAsync(EvaluationPlan.Create(corpus, EvaluationTask.Related, new EvaluationOptions { ValidationFraction = 0.2, TestFraction = 0.2 }), [spy]);
+
+        // q9 is asked after q1..q8 were observed, q10 after q9 too; each query is prepared, then ranked, with the same object.
+        Assert.Equal(["prepare rel-q9 after q8", "rank rel-q9 prepared", "prepare rel-q10 after q9", "rank rel-q10 prepared"], spy.Calls);
+    }
+
+    private sealed class PrepareSpy : IEvaluationRanker
+    {
+        private string _last = "";
+        private EvaluationQuery? _prepared;
+
+        public List<string> Calls { get; } = [];
+
+        public string Name => "prepare-spy";
+
+        public EvaluationTask Task => EvaluationTask.Related;
+
+        public RankerOrigin Origin => RankerOrigin.Host;
+
+        public ValueTask ObserveAsync(ReplayEvent replayEvent, CancellationToken cancellationToken = default)
+        {
+            if (replayEvent.Post is { } post)
+            {
+                _last = post.Id;
+            }
+
+            _prepared = null;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask PrepareAsync(EvaluationQuery query, CancellationToken cancellationToken = default)
+        {
+            Calls.Add($"prepare {query.Id} after {_last}");
+            _prepared = query;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
+        {
+            Calls.Add($"rank {query.Id} {(ReferenceEquals(_prepared, query) ? "prepared" : "not prepared")}");
+            return ValueTask.FromResult<IReadOnlyList<string>>([]);
+        }
+    }
+
     private sealed class VoteSpy() : EvaluationRanker("vote-spy", EvaluationTask.Related)
     {
         public List<(string, int)> Seen { get; } = [];

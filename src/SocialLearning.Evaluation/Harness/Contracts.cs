@@ -153,6 +153,14 @@ public interface IEvaluationRanker
     /// <paramref name="history"/> holds everything observed so far, for rankers that need no index of their own.
     /// </summary>
     ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called once per query, untimed, after the events before it were observed and just before
+    /// <see cref="RankAsync"/>: bring indexes up to date here (reopen a reader, catch up with a change feed) so that
+    /// the latency reported for <see cref="RankAsync"/> is the query's own and not the replay's. The default does
+    /// nothing; <see cref="RankAsync"/> must still be correct when this was not called.
+    /// </summary>
+    ValueTask PrepareAsync(EvaluationQuery query, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>A convenient base: observes nothing and ranks synchronously from the history.</summary>

@@ -57,6 +57,7 @@ public static class EvaluationRunner
 
             for (var r = 0; r < rankers.Count; r++)
             {
+                await rankers[r].PrepareAsync(query, cancellationToken).ConfigureAwait(false);
                 var start = Stopwatch.GetTimestamp();
                 var ranking = await rankers[r].RankAsync(query, history, cancellationToken).ConfigureAwait(false);
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

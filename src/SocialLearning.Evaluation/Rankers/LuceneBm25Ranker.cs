@@ -82,6 +82,13 @@ public sealed class LuceneBm25Ranker : IEvaluationRanker, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask PrepareAsync(EvaluationQuery query, CancellationToken cancellationToken = default)
+    {
+        _ = Searcher();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -72,6 +72,7 @@ internal sealed class SharedHost(SdkReplayHost host, int users)
 internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTask task) : IEvaluationRanker, IDisposable
 {
     private bool _disposed;
+    private EvaluationQuery? _prepared;
 
     public string Name => name;
 
@@ -81,7 +82,41 @@ internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTas
 
     protected SdkReplayHost Host => shared.Host;
 
-    public ValueTask ObserveAsync(ReplayEvent replayEvent, CancellationToken cancellationToken = default) => Host.ApplyAsync(replayEvent, cancellationToken);
+    public ValueTask ObserveAsync(ReplayEvent replayEvent, CancellationToken cancellationToken = default)
+    {
+        _prepared = null;
+        return Host.ApplyAsync(replayEvent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replay work that is not the query's: the clock moved to the query time, the asker (learner) created if new, the
+    /// tag graph refreshed (next-skill), and the SDK's index caught up with the replayed writes
+    /// (<see cref="IRecommendationIndex.RefreshAsync"/>), which a request would otherwise do first.
+    /// </summary>
+    public async ValueTask PrepareAsync(EvaluationQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Host.AdvanceTo(query.At);
+        await Host.EnsureLearnerAsync(Task == EvaluationTask.NextSkill ? query.LearnerId : query.AskerId, cancellationToken).ConfigureAwait(false);
+        if (Task == EvaluationTask.NextSkill)
+        {
+            await Host.RefreshTagGraphAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await Host.RefreshIndexAsync(cancellationToken).ConfigureAwait(false);
+        _prepared = query;
+    }
+
+    /// <summary>Prepares the query unless the harness already has; returns the asker (learner).</summary>
+    protected async ValueTask<LearnerId> PreparedAsync(EvaluationQuery query, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(_prepared, query))
+        {
+            await PrepareAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await Host.EnsureLearnerAsync(Task == EvaluationTask.NextSkill ? query.LearnerId : query.AskerId, cancellationToken).ConfigureAwait(false);
+    }
 
     public abstract ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default);
 
@@ -100,8 +135,7 @@ internal sealed class SdkTipRanker(SharedHost shared, string ranker, string suff
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
-        Host.AdvanceTo(query.At);
-        var learner = await Host.EnsureLearnerAsync(query.AskerId, cancellationToken).ConfigureAwait(false);
+        var learner = await PreparedAsync(query, cancellationToken).ConfigureAwait(false);
         var result = await Host.Tips.RecommendAsync(
             new TipRequest
             {
@@ -124,8 +158,7 @@ internal sealed class SdkPeerRanker(SharedHost shared, string ranker, string suf
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
-        Host.AdvanceTo(query.At);
-        var asker = await Host.EnsureLearnerAsync(query.AskerId, cancellationToken).ConfigureAwait(false);
+        var asker = await PreparedAsync(query, cancellationToken).ConfigureAwait(false);
         var result = await Host.Peers.FindAsync(
             new PeerRequest
             {
@@ -146,9 +179,7 @@ internal sealed class SdkPathRanker(SharedHost shared, string ranker, string suf
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
-        Host.AdvanceTo(query.At);
-        await Host.RefreshTagGraphAsync(cancellationToken).ConfigureAwait(false);
-        var learner = await Host.EnsureLearnerAsync(query.LearnerId, cancellationToken).ConfigureAwait(false);
+        var learner = await PreparedAsync(query, cancellationToken).ConfigureAwait(false);
         var path = await Host.Paths.PlanAsync(
             new LearningPathRequest { Tenant = SdkReplayHost.Tenant, Learner = learner, MaxSteps = 50, TipsPerStep = 0, MentorsPerStep = 0 },
             cancellationToken).ConfigureAwait(false);

@@ -289,6 +289,10 @@ public sealed class SdkReplayHost : IDisposable
     /// <summary>Adds Related edges between co-occurring tags seen so far.</summary>
     public ValueTask RefreshTagGraphAsync(CancellationToken cancellationToken = default) => _writer.RefreshTagGraphAsync(cancellationToken);
 
+    /// <summary>Catches the SDK's recommendation index up with everything written so far (<see cref="IRecommendationIndex"/>).</summary>
+    public ValueTask RefreshIndexAsync(CancellationToken cancellationToken = default) =>
+        _services.GetRequiredService<IRecommendationIndex>().RefreshAsync(Tenant, cancellationToken);
+
     /// <inheritdoc />
     public void Dispose() => _services.Dispose();
 }

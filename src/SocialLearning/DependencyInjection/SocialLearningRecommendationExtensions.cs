@@ -61,6 +61,7 @@ public static class SocialLearningRecommendationExtensions
         services.AddOptions<RecommendationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
         services.TryAddSingleton<RecommendationIndex>();
+        services.TryAddSingleton<IRecommendationIndex>(static sp => sp.GetRequiredService<RecommendationIndex>());
         services.TryAddSingleton<TipRankerRegistry>();
         services.TryAddSingleton<PeerRankerRegistry>();
         services.TryAddSingleton<StepRankerRegistry>();

@@ -13,7 +13,7 @@ internal sealed class RecommendationIndex(
     ISocialLearningStore store,
     IOptions<RecommendationOptions> options,
     IOptions<SocialLearningOptions> socialLearningOptions,
-    TimeProvider time)
+    TimeProvider time) : IRecommendationIndex
 {
     private const int BatchSize = 1000;
     private readonly ConcurrentDictionary<TenantId, TenantIndex> _tenants = new();
@@ -35,9 +35,14 @@ internal sealed class RecommendationIndex(
         return RefreshAsync(index, cancellationToken);
     }
 
-    /// <summary>Brings the tenant's index up to the store head now.</summary>
-    public async Task CatchUpAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public async ValueTask RefreshAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
+        if (tenant.IsDefault)
+        {
+            throw new ArgumentException("tenant must not be default.", nameof(tenant));
+        }
+
         var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ, o.ThreadExpansion, o.TitleWeight), _options);
         _ = await RefreshAsync(index, cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static SocialLearning.Tests.Recommendations.EngineFixture;
 
@@ -21,6 +22,63 @@ public sealed class IndexFollowingTests
             Assert.Equal(i + 1, ids.Count);
         }
     }
+
+    [Fact]
+    public async Task RefreshAsync_catches_the_index_up_now_instead_of_at_the_next_check()
+    {
+        // Check the store at most hourly: a direct store write is not seen by requests until the next check.
+        await using var f = new EngineFixture(o => o.StoreCheckInterval = TimeSpan.FromHours(1));
+        await f.Learner("ann");
+        await f.Learner("bob");
+        Assert.Empty(await f.Ids(Request("bob", keys: ["route:/a"])));   // loaded and checked now
+        await f.Store.CreateContributionAsync(new Contribution
+        {
+            Tenant = T1,
+            Id = new ContributionId("direct"),
+            Kind = ContributionKind.Tip,
+            Author = new LearnerId("ann"),
+            Title = "Direct",
+            Body = "beta",
+            ContextKeys = [ContextKey.Parse("route:/a")],
+            CreatedAt = f.Time.GetUtcNow(),
+        });
+        Assert.Empty(await f.Ids(Request("bob", keys: ["route:/a"])));
+
+        var index = f.Provider.GetRequiredService<IRecommendationIndex>();
+        await index.RefreshAsync(T1);
+
+        Assert.Equal(["direct"], await f.Ids(Request("bob", keys: ["route:/a"])));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_loads_a_tenant_before_its_first_request_and_rejects_the_default_tenant()
+    {
+        await using var f = new EngineFixture(o => o.StoreCheckInterval = TimeSpan.FromHours(1));
+        await f.Learner("ann");
+        await f.Learner("bob");
+        await f.Store.CreateContributionAsync(Direct(f, "before"));
+        var index = f.Provider.GetRequiredService<IRecommendationIndex>();
+
+        await index.RefreshAsync(T1);
+        await f.Store.CreateContributionAsync(Direct(f, "after"));
+
+        // Loaded (and checked) by RefreshAsync, so the first request is inside the check interval.
+        Assert.Equal(["before"], await f.Ids(Request("bob", keys: ["route:/a"])));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => index.RefreshAsync(default).AsTask());
+        Assert.Equal("tenant", error.ParamName);
+    }
+
+    private static Contribution Direct(EngineFixture f, string id) => new()
+    {
+        Tenant = T1,
+        Id = new ContributionId(id),
+        Kind = ContributionKind.Tip,
+        Author = new LearnerId("ann"),
+        Title = id,
+        Body = "words",
+        ContextKeys = [ContextKey.Parse("route:/a")],
+        CreatedAt = f.Time.GetUtcNow(),
+    };
 
     [Fact]
     public async Task Direct_store_writes_after_load_are_followed_from_the_change_feed()
