@@ -382,11 +382,8 @@ internal static class LearnedPeerFit
 /// </summary>
 internal sealed class LearnedPeerHistory
 {
-    /// <summary>Hard negatives per training question: the people with the most answers in its skills as of its time.</summary>
-    public const int NegativesBySkill = 50;
-
-    /// <summary>Further negatives: the most active people overall as of its time (people a text match could bring in).</summary>
-    public const int NegativesByActivity = 10;
+    /// <summary>Negatives per training question, drawn uniformly from the people with evidence in its skills as of its time.</summary>
+    public const int Negatives = 60;
 
     /// <summary>At most this many training questions, the most recent ones, are fitted on (bounds the fit's cost).</summary>
     public const int MaxQuestions = 2000;
@@ -549,9 +546,9 @@ internal sealed class LearnedPeerHistory
     /// candidates' features as of the question's creation — documents created at or after it are not counted, except
     /// that an answer's accepted mark is read as it is now (the index keeps no accept times). Candidates: the answerer
     /// (skipped when they had no helping contribution in the question's skills before it: the finder would not gather
-    /// them), the <see cref="NegativesBySkill"/> people with the most contributions in its skills and the
-    /// <see cref="NegativesByActivity"/> most active people overall, never the asker or another answerer of the
-    /// question, ties by person number. Only the most recent <see cref="MaxQuestions"/> questions are used.
+    /// them) and up to <see cref="Negatives"/> others with contributions in its skills, drawn uniformly (see
+    /// <see cref="SampleNegatives"/>), never the asker or another answerer of the question. Only the most recent
+    /// <see cref="MaxQuestions"/> questions are used.
     /// </summary>
     public static List<LearnedPeerExample> Examples(TenantIndex index, bool acceptedOnly = false)
     {
@@ -695,33 +692,7 @@ internal sealed class LearnedPeerHistory
 
                 var chosen = new List<int> { positive };
                 var seen = new HashSet<int>(positives) { asker };
-                foreach (var (p, _) in inSkill.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key))
-                {
-                    if (chosen.Count > NegativesBySkill)
-                    {
-                        break;
-                    }
-
-                    if (seen.Add(p))
-                    {
-                        chosen.Add(p);
-                    }
-                }
-
-                var active = 0;
-                foreach (var p in TopByTotal(total, NegativesByActivity + 2))
-                {
-                    if (active >= NegativesByActivity)
-                    {
-                        break;
-                    }
-
-                    if (seen.Add(p))
-                    {
-                        chosen.Add(p);
-                        active++;
-                    }
-                }
+                SampleNegatives(inSkill, seen, chosen, d);
 
                 if (chosen.Count < 2)
                 {
@@ -807,33 +778,35 @@ internal sealed class LearnedPeerHistory
         return examples;
     }
 
-    /// <summary>The k people with the most helping contributions (more first, ties by lower person number), one pass.</summary>
-    internal static List<int> TopByTotal(double[] total, int k)
+    /// <summary>
+    /// Adds up to <see cref="Negatives"/> people drawn uniformly (seeded by the question's document number) from
+    /// <paramref name="pool"/> (everyone with evidence in the question's skills before it) who are not in
+    /// <paramref name="exclude"/> (the asker and the question's answerers). Uniform sampling from the set the finder
+    /// gathers keeps the conditional logit consistent (McFadden's uniform conditioning property); choosing the people
+    /// with the most evidence instead taught the model that more evidence means less likely to answer.
+    /// </summary>
+    internal static void SampleNegatives(Dictionary<int, double> pool, HashSet<int> exclude, List<int> chosen, int question)
     {
-        var top = new List<int>(k + 1);
-        for (var p = 0; p < total.Length; p++)
+        var eligible = new List<int>(pool.Count);
+        foreach (var p in pool.Keys)
         {
-            var v = total[p];
-            if (v <= 0 || (top.Count == k && v <= total[top[^1]]))
+            if (!exclude.Contains(p))
             {
-                continue;
-            }
-
-            var at = top.Count;
-            while (at > 0 && v > total[top[at - 1]])
-            {
-                at--;
-            }
-
-            top.Insert(at, p);
-            if (top.Count > k)
-            {
-                top.RemoveAt(k);
+                eligible.Add(p);
             }
         }
 
-        return top;
+        eligible.Sort();
+        var take = Math.Min(Negatives, eligible.Count);
+        var random = new Random(unchecked((question * 16777619) ^ 0x5bd1e995));
+        for (var i = 0; i < take; i++)
+        {
+            var j = i + random.Next(eligible.Count - i);
+            (eligible[i], eligible[j]) = (eligible[j], eligible[i]);
+            chosen.Add(eligible[i]);
+        }
     }
+
 }
 
 /// <summary>Per-tenant cache of the history (per generation, at most every refresh interval) and the fitted model (refitted lazily).</summary>

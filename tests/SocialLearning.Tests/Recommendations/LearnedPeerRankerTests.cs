@@ -73,10 +73,37 @@ public sealed class LearnedPeerRankerTests
     }
 
     [Fact]
-    public void Top_by_activity_keeps_the_most_active_ties_by_person()
+    public void Negatives_are_a_seeded_uniform_sample_of_the_people_with_evidence()
     {
-        Assert.Equal([3, 1, 4], LearnedPeerHistory.TopByTotal([0, 5, 2, 9, 5, 5], 3));
-        Assert.Equal([1], LearnedPeerHistory.TopByTotal([0, 1, 0], 5));
+        // 120 people with evidence; the asker (0) and the answerers (1, 2) are never negatives.
+        var pool = Enumerable.Range(0, 123).ToDictionary(p => p, p => (double)(1 + (p % 7)));
+        var exclude = new HashSet<int> { 0, 1, 2 };
+        var counts = new int[123];
+        for (var question = 0; question < 400; question++)
+        {
+            var chosen = new List<int> { 1 };
+            LearnedPeerHistory.SampleNegatives(pool, exclude, chosen, question);
+            Assert.Equal(1 + LearnedPeerHistory.Negatives, chosen.Count);
+            Assert.Equal(chosen.Count, chosen.Distinct().Count());
+            Assert.DoesNotContain(0, chosen.Skip(1));
+            Assert.DoesNotContain(2, chosen.Skip(1));
+            foreach (var p in chosen.Skip(1))
+            {
+                counts[p]++;
+            }
+
+            var again = new List<int> { 1 };
+            LearnedPeerHistory.SampleNegatives(pool, exclude, again, question);
+            Assert.Equal(chosen, again);
+        }
+
+        // Each of the 120 is drawn with probability 60 / 120: in 400 questions about 200 times, whatever its evidence.
+        Assert.All(counts.Skip(3), c => Assert.InRange(c, 150, 250));
+
+        // A pool no larger than the sample: everyone eligible.
+        var small = new List<int>();
+        LearnedPeerHistory.SampleNegatives(new Dictionary<int, double> { [5] = 1, [6] = 9, [7] = 2 }, [6], small, 1);
+        Assert.Equal([5, 7], small.Order());
     }
 
     [Fact]
@@ -112,12 +139,12 @@ public sealed class LearnedPeerRankerTests
         var examples = LearnedPeerHistory.Examples(index);
 
         // q0: nobody had evidence before it, so it teaches nothing about ordering gathered people and is skipped.
-        // q1: bob (answerer) against ann and cat (one excel answer each, 10 days earlier; ties by person number).
+        // q1: bob (answerer) against ann and cat (one excel answer each, 10 days earlier: everyone else with evidence).
         var e1 = examples.Single(e => e.Question == index.FindItem(q1.Id.Value));
-        Assert.Equal(["ann", "cat"], e1.People.Skip(1).Select(p => index.LearnerIds[p]));
+        Assert.Equal(["ann", "cat"], e1.People.Skip(1).Select(p => index.LearnerIds[p]).Order(StringComparer.Ordinal));
         Assert.Equal("bob", index.LearnerIds[e1.People[e1.Positive]]);
         var f1 = LearnedPeerFeatures.Count;
-        var ann = e1.Features.AsSpan(f1, f1);
+        var ann = e1.Features.AsSpan(Array.IndexOf(e1.People, index.FindLearner("ann")) * f1, f1);
         Assert.Equal(Math.Log(2), ann[0], 12);  // one in-skill answer, not four
         Assert.Equal(Math.Log(2), ann[1], 12);  // one helping contribution in all
         Assert.Equal(Math.Log(11), ann[2], 12); // 10 days since it
