@@ -73,6 +73,7 @@ internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTas
 {
     private bool _disposed;
     private EvaluationQuery? _prepared;
+    private LearnerId _learner;
 
     public string Name => name;
 
@@ -97,7 +98,7 @@ internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTas
     {
         ArgumentNullException.ThrowIfNull(query);
         Host.AdvanceTo(query.At);
-        await Host.EnsureLearnerAsync(Task == EvaluationTask.NextSkill ? query.LearnerId : query.AskerId, cancellationToken).ConfigureAwait(false);
+        _learner = await Host.EnsureLearnerAsync(Task == EvaluationTask.NextSkill ? query.LearnerId : query.AskerId, cancellationToken).ConfigureAwait(false);
         if (Task == EvaluationTask.NextSkill)
         {
             await Host.RefreshTagGraphAsync(cancellationToken).ConfigureAwait(false);
@@ -115,7 +116,7 @@ internal abstract class SdkAdapter(SharedHost shared, string name, EvaluationTas
             await PrepareAsync(query, cancellationToken).ConfigureAwait(false);
         }
 
-        return await Host.EnsureLearnerAsync(Task == EvaluationTask.NextSkill ? query.LearnerId : query.AskerId, cancellationToken).ConfigureAwait(false);
+        return _learner;
     }
 
     public abstract ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default);

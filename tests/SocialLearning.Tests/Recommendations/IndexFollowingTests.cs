@@ -31,17 +31,7 @@ public sealed class IndexFollowingTests
         await f.Learner("ann");
         await f.Learner("bob");
         Assert.Empty(await f.Ids(Request("bob", keys: ["route:/a"])));   // loaded and checked now
-        await f.Store.CreateContributionAsync(new Contribution
-        {
-            Tenant = T1,
-            Id = new ContributionId("direct"),
-            Kind = ContributionKind.Tip,
-            Author = new LearnerId("ann"),
-            Title = "Direct",
-            Body = "beta",
-            ContextKeys = [ContextKey.Parse("route:/a")],
-            CreatedAt = f.Time.GetUtcNow(),
-        });
+        await f.Store.CreateContributionAsync(Direct(f, "direct"));
         Assert.Empty(await f.Ids(Request("bob", keys: ["route:/a"])));
 
         var index = f.Provider.GetRequiredService<IRecommendationIndex>();
