@@ -244,6 +244,11 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+        {
+            // DisposeAsync marks the store disposed before it cancels the loop: a numbering that starts in between
+            // finds the store disposed. Disposal ends the loop either way; DisposeAsync must not rethrow it.
+        }
     }
 
     /// <summary>Numbers committed changes that have no position yet and returns the feed head.</summary>
