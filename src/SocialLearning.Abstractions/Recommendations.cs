@@ -192,7 +192,13 @@ public sealed record LearningPath
 /// </summary>
 public interface IRecommendationIndex
 {
-    /// <summary>Loads the tenant's index if it is not loaded and brings it up to the store's head.</summary>
+    /// <summary>
+    /// Loads the tenant's index if it is not loaded and brings it up to the store's head; then rebuilds, before it
+    /// returns, the state requests derive from the index that is out of date (ExpertiseRank, recent activity, skill
+    /// transitions, the <c>learned</c> model: requests serve that state as it was and rebuild it in the background,
+    /// at most once per <c>RecommendationOptions.ExpertiseRankRefreshInterval</c>). State no request has used yet is
+    /// built by the first request that needs it.
+    /// </summary>
     /// <exception cref="ArgumentException">The tenant is default.</exception>
     ValueTask RefreshAsync(TenantId tenant, CancellationToken cancellationToken = default);
 }

@@ -45,6 +45,10 @@ internal sealed class RecommendationIndex(
 
         var index = _tenants.GetOrAdd(tenant, static (t, o) => new TenantIndex(t, o.AffinityHalfLife.TotalSeconds, o.WilsonZ, o.ThreadExpansion, o.TitleWeight), _options);
         _ = await RefreshAsync(index, cancellationToken).ConfigureAwait(false);
+
+        // And what requests derive from the index (ExpertiseRank, activity, transitions, the learned model), if
+        // built before: requests serve these stale and rebuild them in the background, this brings them up to date.
+        await index.Derived.RefreshAsync(index, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<TenantIndex> RefreshAsync(TenantIndex index, CancellationToken cancellationToken)

@@ -803,25 +803,6 @@ internal sealed class TenantIndex
 /// <summary>An answer's terms as counted in its parent's thread (writer only).</summary>
 internal readonly record struct ThreadEntry(int Parent, ulong Hash, Dictionary<string, int>? Terms, int Length);
 
-/// <summary>Derived structures a reader computes on demand and caches with the generation they were built from.</summary>
-internal sealed class DerivedCache
-{
-    public readonly Lock Gate = new();
-
-    public float[]? ExpertiseRank;
-    public long ExpertiseRankGeneration = -1;
-    public long ExpertiseRankAt;
-
-    public object? Graph;
-    public object? Transitions;
-    public long TransitionsGeneration = -1;
-    public long TransitionsAt;
-
-    public readonly Lock LoadGate = new();
-    public double[] Load = [];
-    public double[] LoadAt = [];
-}
-
 /// <summary>An immutable copy of the skill edges, by skill number.</summary>
 internal sealed class SkillEdgeSnapshot(int[] from, int[] to, SkillEdgeKind[] kinds, float[] weights)
 {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using SocialLearning.Index;
 
@@ -25,10 +24,6 @@ internal sealed class PeerActivity
 
     public required double HalfLifeSeconds { get; init; }
 
-    public long Generation { get; init; }
-
-    public long ComputedAt { get; init; }
-
     /// <summary>A person's recent activity at <paramref name="nowSeconds"/> (ages every contribution by the time since the reference).</summary>
     public double RecentAt(int person, double nowSeconds) =>
         person < Recent.Length ? Recent[person] * double.Exp2(-Math.Max(0, nowSeconds - ReferenceSeconds) / HalfLifeSeconds) : 0;
@@ -37,7 +32,7 @@ internal sealed class PeerActivity
     public double Background(int skill) =>
         ((skill >= 0 && skill < SkillContributions.Length ? SkillContributions[skill] : 0) + 0.5) / (Total + 1);
 
-    public static PeerActivity Compute(TenantIndex index, double halfLifeSeconds, double referenceSeconds, long generation = 0, long computedAt = 0)
+    public static PeerActivity Compute(TenantIndex index, double halfLifeSeconds, double referenceSeconds)
     {
         var people = index.LearnerIds.Count;
         var contributions = new double[people];
@@ -81,48 +76,15 @@ internal sealed class PeerActivity
             Total = total,
             ReferenceSeconds = referenceSeconds,
             HalfLifeSeconds = halfLifeSeconds,
-            Generation = generation,
-            ComputedAt = computedAt,
         };
     }
 }
 
-/// <summary>Per-tenant cache of <see cref="PeerActivity"/>, refreshed like ExpertiseRank (on change, at most every refresh interval).</summary>
-internal static class PeerActivities
+/// <summary><see cref="PeerActivity"/> as derived state (<see cref="DerivedCache"/>), per half-life; the reference time is when it is computed.</summary>
+internal sealed record PeerActivityComputation(double HalfLifeSeconds) : DerivedComputation<PeerActivity>
 {
-    private static readonly ConditionalWeakTable<TenantIndex, Holder> Cache = [];
-
-    public static PeerActivity Get(TenantIndex index, double halfLifeSeconds, TimeSpan refreshInterval, TimeProvider time)
-    {
-        var holder = Cache.GetValue(index, static _ => new Holder());
-        var generation = index.Generation;
-        var current = Volatile.Read(ref holder.Value);
-        if (current is not null && current.HalfLifeSeconds == halfLifeSeconds
-            && (current.Generation == generation || time.GetElapsedTime(current.ComputedAt) < refreshInterval))
-        {
-            return current;
-        }
-
-        lock (holder.Gate)
-        {
-            current = holder.Value;
-            if (current is not null && current.HalfLifeSeconds == halfLifeSeconds && current.Generation == generation)
-            {
-                return current;
-            }
-
-            var now = (time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
-            var computed = PeerActivity.Compute(index, halfLifeSeconds, now, generation, time.GetTimestamp());
-            Volatile.Write(ref holder.Value, computed);
-            return computed;
-        }
-    }
-
-    private sealed class Holder
-    {
-        public readonly Lock Gate = new();
-        public PeerActivity? Value;
-    }
+    public override PeerActivity Compute(TenantIndex index, PeerActivity? previous, TimeProvider time) =>
+        PeerActivity.Compute(index, HalfLifeSeconds, (time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds);
 }
 
 /// <summary>
@@ -135,6 +97,7 @@ internal static class PeerActivities
 internal sealed class AvailabilityPeerRanker(IOptions<RecommendationOptions> options, TimeProvider time) : IPeerRanker
 {
     private readonly RecommendationOptions _options = options.Value;
+    private readonly PeerActivityComputation _activity = new(options.Value.PeerAvailabilityHalfLife.TotalSeconds);
 
     /// <summary>The formula on its own (documented in docs/recommenders.md).</summary>
     public static double Score(double skillContributions, double contributions, double backgroundSum, double recent, double mu) =>
@@ -171,7 +134,7 @@ internal sealed class AvailabilityPeerRanker(IOptions<RecommendationOptions> opt
     private (PeerActivity Activity, double Background, double Now) Prepare(PeerRankingContext context)
     {
         var index = ((PeerContext)context).Index;
-        var activity = PeerActivities.Get(index, _options.PeerAvailabilityHalfLife.TotalSeconds, _options.ExpertiseRankRefreshInterval, time);
+        var activity = index.Derived.Get(index, _activity, _options.ExpertiseRankRefreshInterval, time);
         var background = 0.0;
         var skills = context.Request.Skills;
         for (var s = 0; s < skills.Count; s++)

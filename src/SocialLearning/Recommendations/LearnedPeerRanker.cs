@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using SocialLearning.Index;
 
@@ -415,10 +414,6 @@ internal sealed class LearnedPeerHistory
     /// <summary>Visible answers to someone else's visible question: the training examples available (the refit trigger counts these).</summary>
     public required int Answered { get; init; }
 
-    public long Generation { get; init; }
-
-    public long ComputedAt { get; init; }
-
     public double Background(int skill) =>
         ((skill >= 0 && skill < SkillContributions.Length ? SkillContributions[skill] : 0) + 0.5) / (TotalContributions + 1);
 
@@ -430,7 +425,7 @@ internal sealed class LearnedPeerHistory
     private static bool Helping(byte kind) => kind != (byte)ContributionKind.Question;
 
     /// <summary>Per-person activity as of <paramref name="referenceSeconds"/> over every visible document.</summary>
-    public static LearnedPeerHistory Compute(TenantIndex index, double referenceSeconds, long generation = 0, long computedAt = 0)
+    public static LearnedPeerHistory Compute(TenantIndex index, double referenceSeconds)
     {
         var people = index.LearnerIds.Count;
         var total = new double[people];
@@ -508,8 +503,6 @@ internal sealed class LearnedPeerHistory
             ReferenceSeconds = referenceSeconds,
             FirstSeconds = double.IsPositiveInfinity(first) ? referenceSeconds : first,
             Answered = answered,
-            Generation = generation,
-            ComputedAt = computedAt,
         };
     }
 
@@ -809,8 +802,14 @@ internal sealed class LearnedPeerHistory
 
 }
 
-/// <summary>Per-tenant cache of the history (per generation, at most every refresh interval) and the fitted model (refitted lazily).</summary>
-internal static class LearnedPeerModels
+/// <summary>The history as of its computation and the model fitted on it (refitted as answers accumulate).</summary>
+internal sealed record LearnedPeerState(LearnedPeerHistory History, LearnedPeerModel? Model, int FailedAt);
+
+/// <summary>
+/// The learned ranker's derived state (<see cref="DerivedCache"/>): the history is recomputed with the index, the model
+/// refitted only when there are enough more examples than at the last fit.
+/// </summary>
+internal sealed record LearnedPeerModels : DerivedComputation<LearnedPeerState>
 {
     /// <summary>Fewer training examples (answers to others' questions) than this: no model, the ranker falls back to <c>fusion</c>.</summary>
     public const int MinQuestions = 30;
@@ -818,66 +817,34 @@ internal static class LearnedPeerModels
     /// <summary>Refit once this many more answers to others' questions are known than at the last fit (or 10% more, whichever is larger).</summary>
     public const int RefitEvery = 20;
 
-    private static readonly ConditionalWeakTable<TenantIndex, Holder> Cache = [];
+    public static readonly LearnedPeerModels Instance = new();
 
-    public static (LearnedPeerHistory History, LearnedPeerModel? Model) Get(TenantIndex index, TimeSpan refreshInterval, TimeProvider time)
+    public static LearnedPeerState Get(TenantIndex index, TimeSpan refreshInterval, TimeProvider time) =>
+        index.Derived.Get(index, Instance, refreshInterval, time);
+
+    public override LearnedPeerState Compute(TenantIndex index, LearnedPeerState? previous, TimeProvider time)
     {
-        var holder = Cache.GetValue(index, static _ => new Holder());
-        var generation = index.Generation;
-        var history = Volatile.Read(ref holder.History);
-        if (history is null || (history.Generation != generation && time.GetElapsedTime(history.ComputedAt) >= refreshInterval))
+        var now = (time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
+        var history = LearnedPeerHistory.Compute(index, now);
+        var model = previous?.Model;
+        var failedAt = previous?.FailedAt ?? 0;
+        if (history.Answered >= MinQuestions && NeedsFit(model, failedAt, history.Answered))
         {
-            lock (holder.Gate)
+            var examples = LearnedPeerHistory.Examples(index);
+            model = examples.Count >= MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count, history.Answered) : null;
+            if (model is null)
             {
-                history = holder.History;
-                if (history is null || history.Generation != generation)
-                {
-                    var now = (time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
-                    history = LearnedPeerHistory.Compute(index, now, generation, time.GetTimestamp());
-                    Volatile.Write(ref holder.History, history);
-                }
+                // Too few usable questions: remember the count so the scan is not repeated on every refresh.
+                failedAt = history.Answered;
             }
         }
 
-        var model = Volatile.Read(ref holder.Model);
-        if (history.Answered >= MinQuestions && NeedsFit(model, history.Answered))
-        {
-            lock (holder.Gate)
-            {
-                model = holder.Model;
-                if (NeedsFit(model, history.Answered))
-                {
-                    var examples = LearnedPeerHistory.Examples(index);
-                    model = examples.Count >= MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count, history.Answered) : null;
-                    if (model is null)
-                    {
-                        // Too few usable questions: remember the count so the scan is not repeated on every query.
-                        holder.Model = null;
-                        holder.FailedAt = history.Answered;
-                    }
-                    else
-                    {
-
-                        Volatile.Write(ref holder.Model, model);
-                    }
-                }
-            }
-        }
-
-        return (history, model);
-
-        bool NeedsFit(LearnedPeerModel? m, int acceptedNow) => m is null
-            ? acceptedNow >= holder.FailedAt + RefitEvery || holder.FailedAt == 0
-            : acceptedNow >= m.AnsweredAtFit + Math.Max(RefitEvery, m.AnsweredAtFit / 10);
+        return new LearnedPeerState(history, model, failedAt);
     }
 
-    private sealed class Holder
-    {
-        public readonly Lock Gate = new();
-        public LearnedPeerHistory? History;
-        public LearnedPeerModel? Model;
-        public int FailedAt;
-    }
+    private static bool NeedsFit(LearnedPeerModel? model, int failedAt, int answeredNow) => model is null
+        ? answeredNow >= failedAt + RefitEvery || failedAt == 0
+        : answeredNow >= model.AnsweredAtFit + Math.Max(RefitEvery, model.AnsweredAtFit / 10);
 }
 
 /// <summary>
@@ -965,7 +932,7 @@ internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options,
     private (LearnedPeerHistory History, LearnedPeerModel? Model, double Background, double Now, int Asker) Prepare(PeerRankingContext context)
     {
         var index = ((PeerContext)context).Index;
-        var (history, model) = LearnedPeerModels.Get(index, _options.ExpertiseRankRefreshInterval, time);
+        var (history, model, _) = LearnedPeerModels.Get(index, _options.ExpertiseRankRefreshInterval, time);
         var background = 0.0;
         var skills = context.Request.Skills;
         for (var s = 0; s < skills.Count; s++)

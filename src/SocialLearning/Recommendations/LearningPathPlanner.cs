@@ -89,16 +89,12 @@ internal sealed class TransitionTable
 
     public required Dictionary<int, List<int>> Next { get; init; }
 
-    public static TransitionTable Get(TenantIndex index, RecommendationOptions options, TimeProvider time)
-    {
-        var cache = index.Derived;
-        var generation = index.Generation;
-        if (Volatile.Read(ref cache.Transitions) is TransitionTable table
-            && (cache.TransitionsGeneration == generation || time.GetElapsedTime(cache.TransitionsAt) < options.ExpertiseRankRefreshInterval))
-        {
-            return table;
-        }
+    /// <summary>The tenant's transition table, cached as derived state (<see cref="DerivedCache"/>).</summary>
+    public static TransitionTable Get(TenantIndex index, RecommendationOptions options, TimeProvider time) =>
+        index.Derived.Get(index, Computation.Instance, options.ExpertiseRankRefreshInterval, time);
 
+    public static TransitionTable Compute(TenantIndex index)
+    {
         var counts = new Dictionary<long, int>();
         var next = new Dictionary<int, List<int>>();
         var learners = index.Learners.Span;
@@ -125,15 +121,15 @@ internal sealed class TransitionTable
             }
         }
 
-        table = new TransitionTable { Counts = counts, Next = next };
-        lock (cache.Gate)
-        {
-            cache.TransitionsGeneration = generation;
-            cache.TransitionsAt = time.GetTimestamp();
-            Volatile.Write(ref cache.Transitions, table);
-        }
+        return new TransitionTable { Counts = counts, Next = next };
+    }
 
-        return table;
+    /// <summary>The transition table as derived state (no parameters).</summary>
+    public sealed record Computation : DerivedComputation<TransitionTable>
+    {
+        public static readonly Computation Instance = new();
+
+        public override TransitionTable Compute(TenantIndex index, TransitionTable? previous, TimeProvider time) => TransitionTable.Compute(index);
     }
 
     public int Count(int from, int to) => Counts.TryGetValue(((long)from << 32) | (uint)to, out var n) ? n : 0;

@@ -350,6 +350,7 @@ internal sealed class PeerFinder : IPeerFinder
     private readonly RecommendationOptions _options;
     private readonly TimeProvider _time;
     private readonly ExperimentAssignment? _experiment;
+    private readonly ExpertiseRanks.Computation _expertiseRank;
 
     public PeerFinder(RecommendationIndex indexes, PeerRankerRegistry registry, IOptions<RecommendationOptions> options, TimeProvider time)
     {
@@ -358,6 +359,7 @@ internal sealed class PeerFinder : IPeerFinder
         _options = options.Value;
         _time = time;
         _experiment = _options.PeerExperiment is { Variants.Count: > 0 } e ? new ExperimentAssignment(e) : null;
+        _expertiseRank = new ExpertiseRanks.Computation(_options.PageRankRestart, _options.PageRankIterations);
     }
 
     public async ValueTask<RecommendationResult<PeerRecommendation>> FindAsync(PeerRequest request, CancellationToken cancellationToken = default)
@@ -577,7 +579,7 @@ internal sealed class PeerFinder : IPeerFinder
         ctx.Begin(people);
         var asker = index.FindLearner(request.Asker.Value);
         var decay = Math.Pow(2, -((now - TipFeatureColumns.Epoch).TotalSeconds / index.AffinityHalfLifeSeconds));
-        var rank = ExpertiseRanks.Get(index, _options, _time);
+        var rank = ExpertiseRanks.Get(index, _expertiseRank, _options, _time);
         var marked = ctx.Marked;
         Array.Clear(marked);
         if (ctx.Columns.Length < m)
@@ -1079,7 +1081,7 @@ internal sealed class PeerFinder : IPeerFinder
         ctx.Begin(people);
         var asker = index.FindLearner(request.Asker.Value);
         var decay = Math.Pow(2, -((now - TipFeatureColumns.Epoch).TotalSeconds / index.AffinityHalfLifeSeconds));
-        var rank = ExpertiseRanks.Get(index, _options, _time);
+        var rank = ExpertiseRanks.Get(index, _expertiseRank, _options, _time);
         foreach (var skill in request.Skills)
         {
             var id = index.Skills.Find(skill);
@@ -1166,30 +1168,14 @@ internal sealed class PeerFinder : IPeerFinder
 /// <summary>ExpertiseRank (Zhang, Ackerman and Adamic 2007): PageRank over asker → answerer edges, cached per tenant.</summary>
 internal static class ExpertiseRanks
 {
-    public static float[]? Get(TenantIndex index, RecommendationOptions options, TimeProvider time)
+    /// <summary>The tenant's ExpertiseRank, cached as derived state (<see cref="DerivedCache"/>).</summary>
+    public static float[] Get(TenantIndex index, Computation computation, RecommendationOptions options, TimeProvider time) =>
+        index.Derived.Get(index, computation, options.ExpertiseRankRefreshInterval, time);
+
+    /// <summary>ExpertiseRank as derived state, per restart probability and iteration count.</summary>
+    public sealed record Computation(double Restart, int Iterations) : DerivedComputation<float[]>
     {
-        var cache = index.Derived;
-        var generation = index.Generation;
-        var rank = Volatile.Read(ref cache.ExpertiseRank);
-        if (rank is not null && (cache.ExpertiseRankGeneration == generation
-            || time.GetElapsedTime(cache.ExpertiseRankAt) < options.ExpertiseRankRefreshInterval))
-        {
-            return rank;
-        }
-
-        lock (cache.Gate)
-        {
-            if (cache.ExpertiseRank is not null && cache.ExpertiseRankGeneration == generation)
-            {
-                return cache.ExpertiseRank;
-            }
-
-            var computed = Compute(index, options.PageRankRestart, options.PageRankIterations);
-            cache.ExpertiseRankGeneration = generation;
-            cache.ExpertiseRankAt = time.GetTimestamp();
-            Volatile.Write(ref cache.ExpertiseRank, computed);
-            return computed;
-        }
+        public override float[] Compute(TenantIndex index, float[]? previous, TimeProvider time) => ExpertiseRanks.Compute(index, Restart, Iterations);
     }
 
     public static float[] Compute(TenantIndex index, double restart, int iterations)

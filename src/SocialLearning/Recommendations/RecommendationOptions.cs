@@ -150,7 +150,12 @@ public sealed class RecommendationOptions
     /// </summary>
     public double PageRankPushEpsilon { get; set; } = 1e-4;
 
-    /// <summary>Shortest time between ExpertiseRank recomputations after changes. Default 10 seconds.</summary>
+    /// <summary>
+    /// Shortest time between rebuilds of the state requests derive from the index (ExpertiseRank, recent activity,
+    /// skill transitions, the <c>learned</c> model) after changes. A request never waits for a rebuild: it uses the
+    /// state as last built and starts the rebuild in the background. <see cref="TimeSpan.Zero"/>: always current (the
+    /// first request after a change rebuilds before it answers, as a test wants). Default 10 seconds.
+    /// </summary>
     public TimeSpan ExpertiseRankRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
