@@ -3,6 +3,10 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SocialLearning.Index;
+using SocialLearning.Recommendations;
+using SocialLearning.Ranking;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SocialLearning.Benchmarks;
 
@@ -234,6 +238,80 @@ public class PeerRankerBenchmarks
         for (var q = 0; q < Ops; q++)
         {
             n += _people.Peer(q, ranker);
+        }
+
+        return n;
+    }
+}
+
+/// <summary>
+/// Derived per-tenant state over the 100k-people fixture (400k contributions). The first four rows rebuild one piece
+/// each: what a request that found it stale used to pay inline (ExpertiseRank on every peer request, activity for
+/// <c>availability</c>, history and, at +10% answers, the fit for <c>learned</c>). The last two are whole
+/// <c>learned</c> requests (top 10, skills + words, explained): with the state current, and with the tenant written
+/// to before every request and a 1 ms refresh interval, so every request finds its state stale and gets it as
+/// it was while one rebuild runs in the background (<c>DerivedCache</c>). Baseline: ExpertiseRank.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShortInProcessConfig))]
+public class DerivedStateBenchmarks
+{
+    public const int Ops = 20;
+    private PeopleCorpus _people = null!;
+    private PeerFinder _changing = null!;
+    private IPeerRanker _learnedChanging = null!;
+    private Learner _touch = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _people = PeopleCorpus.Get();
+        var services = new ServiceCollection();
+        services.AddSocialLearning().UseInMemoryStorage().ConfigureRecommendations(o => o.ExpertiseRankRefreshInterval = TimeSpan.FromMilliseconds(1));
+        var provider = services.BuildServiceProvider();
+        _changing = provider.GetRequiredService<PeerFinder>();
+        _learnedChanging = provider.GetRequiredService<PeerRankerRegistry>().Get("learned");
+        var first = _people.Index.LearnerAt(0);
+        _touch = new Learner { Tenant = PeopleCorpus.Tenant, Id = new LearnerId(_people.Index.LearnerIds[0]), DisplayName = first.DisplayName ?? "learner", Team = first.Team, Roles = first.Roles.ToArray() };
+        _people.Peer(0, "learned");
+    }
+
+    [Benchmark(Baseline = true, Description = "rebuild: expertise-rank")]
+    public int ExpertiseRank() => ExpertiseRanks.Compute(_people.Index, 0.15, 20).Length;
+
+    [Benchmark(Description = "rebuild: availability activity")]
+    public int Activity() => PeerActivity.Compute(_people.Index, TimeSpan.FromDays(7).TotalSeconds, (_people.Now - TipFeatureColumns.Epoch).TotalSeconds).Recent.Length;
+
+    [Benchmark(Description = "rebuild: learned history")]
+    public int LearnedHistory() => LearnedPeerHistory.Compute(_people.Index, (_people.Now - TipFeatureColumns.Epoch).TotalSeconds).Answered;
+
+    [Benchmark(Description = "rebuild: learned examples + fit")]
+    public int LearnedFit()
+    {
+        var examples = LearnedPeerHistory.Examples(_people.Index);
+        return examples.Count >= LearnedPeerModels.MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count).Weights.Length : 0;
+    }
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "request: learned, state current")]
+    public int LearnedCurrent()
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            n += _people.Peer(q, "learned");
+        }
+
+        return n;
+    }
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "request: learned, tenant changing")]
+    public int LearnedChanging()
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            _people.Index.UpsertLearner(_touch);
+            n += _changing.Find(_people.Index, _people.PeerTextRequests[q], _learnedChanging, "learned", null, _people.Now, balance: false).CandidatesScored;
         }
 
         return n;
