@@ -158,6 +158,11 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             }
         }
 
+        foreach (var note in outcome.Report.Notes)
+        {
+            Console.WriteLine($"note: {note}");
+        }
+
         ConsoleReport.Write(outcome.Report, settings.Split);
         if (settings.Json is { } json)
         {

@@ -41,6 +41,25 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public async Task A_task_without_queries_in_a_split_is_explained_in_the_notes_not_left_out_silently()
+    {
+        // Routing has a test query (q10 answered by someone else) but no validation one; related has no links at all.
+        var posts = Questions();
+        posts.Add(Answer("a1", "q10", "expert", 10.2));
+        var corpus = new EvaluationCorpus("c", posts);
+        var options = new EvaluationOptions { ValidationFraction = 0.2, TestFraction = 0.2 };
+
+        var outcome = await Evaluator.EvaluateAsync(corpus, [EvaluationTask.Related, EvaluationTask.Routing], (task, c) => StandardRankers.Create(task, c, options.Seed).Where(r => r.Name is "random"), options);
+
+        var notes = outcome.Report.Notes;
+        Assert.Contains(notes, n => n.StartsWith("related: no validation queries", StringComparison.Ordinal) && n.Contains("PostLinks.xml", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("related: no test queries", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("routing: no validation queries", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.StartsWith("routing: no test", StringComparison.Ordinal));
+        Assert.Contains(outcome.Report.Tasks, t => t.Task == "routing" && t.Split == "test");
+    }
+
+    [Fact]
     public void Next_skill_labels_are_the_tags_answered_in_the_period_and_new_tags_exclude_known_ones()
     {
         var posts = Questions(("q2", ["alpha"]), ("q9", ["alpha", "beta"]), ("q10", ["gamma"]));

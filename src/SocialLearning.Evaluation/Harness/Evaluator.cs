@@ -57,9 +57,11 @@ public static class Evaluator
         options.Validate();
         var reports = new List<TaskReport>();
         var runs = new List<TaskRun>();
+        var notes = new List<string>(corpus.Notes);
         foreach (var task in tasks)
         {
             var plan = EvaluationPlan.Create(corpus, task, options);
+            notes.AddRange(EmptySplitNotes(plan));
             var list = rankers(task, corpus).ToList();
             try
             {
@@ -88,9 +90,30 @@ public static class Evaluator
 
         return new EvaluationOutcome
         {
-            Report = new EvaluationReport { Dataset = corpus.Name, Options = options, Notes = corpus.Notes, Tasks = reports },
+            Report = new EvaluationReport { Dataset = corpus.Name, Options = options, Notes = notes, Tasks = reports },
             Runs = runs,
         };
+    }
+
+    /// <summary>A note for each split of the plan without queries, saying what the task needs from the data (so a missing table is explained, not silent).</summary>
+    internal static IEnumerable<string> EmptySplitNotes(EvaluationPlan plan)
+    {
+        foreach (var split in new[] { EvaluationSplit.Validation, EvaluationSplit.Test })
+        {
+            if (plan.Queries.Any(q => q.Split == split))
+            {
+                continue;
+            }
+
+            var needs = plan.Task switch
+            {
+                EvaluationTask.Related => "a question of the period that links to an earlier question (PostLinks.xml)",
+                EvaluationTask.Routing => "a question of the period answered by someone other than its asker",
+                _ => "a person who answered before the period and answers in it",
+            };
+            var name = split == EvaluationSplit.Validation ? "validation" : "test";
+            yield return $"{ReportBuilder.TaskName(plan.Task)}: no {name} queries, so no {name} table; the task needs {needs}.";
+        }
     }
 
     /// <summary>Writes <c>{task}.{split}.{variant}.qrels</c> and <c>{task}.{split}.{ranker}.run</c> into a folder.</summary>
