@@ -254,6 +254,12 @@ internal abstract class PriorTipRanker : ITipRanker
 
     public abstract double Score(TipFeatureColumns f, int doc, double nowSeconds);
 
+    /// <summary>Whether <see cref="BlockBound"/> bounds <see cref="Score(TipFeatureColumns, int, double)"/> over a block of documents, so the engine can skip blocks that cannot reach the top k.</summary>
+    public virtual bool HasBlockBound => false;
+
+    /// <summary>An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over a block whose newest document was created at <paramref name="newestCreatedSeconds"/>.</summary>
+    public virtual double BlockBound(int newestCreatedSeconds) => double.PositiveInfinity;
+
     public virtual void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
         TipExplain.Matches(context, candidate, explanation, gaps: false);
@@ -264,6 +270,10 @@ internal abstract class PriorTipRanker : ITipRanker
 internal sealed class RecencyTipRanker : PriorTipRanker
 {
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) => f.CreatedAtSeconds[doc];
+
+    public override bool HasBlockBound => true;
+
+    public override double BlockBound(int newestCreatedSeconds) => newestCreatedSeconds;
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {

@@ -46,6 +46,18 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             return found;
         }
 
+        if (ranker is PriorTipRanker prior)
+        {
+            found = PriorTop(s, prior, k, out scored);
+            for (var i = 0; i < found; i++)
+            {
+                docs[i] = s.HeapDoc[i];
+                scores[i] = s.HeapScore[i];
+            }
+
+            return found;
+        }
+
         Gather(s);
         scored = ctx.Count;
         ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
@@ -68,9 +80,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var k = request.K;
         int scored;
         int found;
-        if (ranker is ILinearTipRanker linear)
+        if (ranker is ILinearTipRanker or PriorTipRanker)
         {
-            found = MaxScore(s, linear.Weights, k, out scored);
+            found = ranker is ILinearTipRanker linear ? MaxScore(s, linear.Weights, k, out scored) : PriorTop(s, (PriorTipRanker)ranker, k, out scored);
             LoadCandidates(s, found);
             for (var i = 0; i < found; i++)
             {
@@ -438,6 +450,94 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 ctx.Mask[i] = mask;
             }
         }
+    }
+
+    // ------------------------------------------------------------------ prior-only rankers
+
+    /// <summary>
+    /// Top k documents (in the heap, best first) for a ranker whose score is a function of the document alone: the
+    /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block from the newest,
+    /// and a ranker with a block bound (recency: the block's newest creation time) skips every block whose bound is
+    /// below the k-th score. Same result as scoring every candidate: ties by document order.
+    /// </summary>
+    private static int PriorTop(Scratch s, PriorTipRanker ranker, int k, out int scored)
+    {
+        var ctx = s.Context;
+        var f = ctx.Features;
+        var now = s.NowSeconds;
+        var m = ctx.ClauseCount;
+        s.HeapReset(k);
+        scored = 0;
+        var limit = s.NoMatch ? 0 : s.Limit;
+        var blocks = (limit + (1 << TenantIndex.BlockShift) - 1) >> TenantIndex.BlockShift;
+        var bounded = ranker.HasBlockBound;
+
+        // Newest blocks first (for recency nearly best bound first, with no sort); a block whose bound is below the
+        // k-th score is skipped. A bound equal to it is not: the block may hold a tie with a lower document number.
+        for (var b = blocks - 1; b >= 0; b--)
+        {
+            if (bounded && s.HeapFull && ranker.BlockBound(s.BlockCreated[b]) < s.HeapScore[0])
+            {
+                continue;
+            }
+
+            var start = b << TenantIndex.BlockShift;
+            var end = Math.Min(limit, start + (1 << TenantIndex.BlockShift));
+            if (m == 0)
+            {
+                for (var d = start; d < end; d++)
+                {
+                    if (s.Accept(d))
+                    {
+                        scored++;
+                        s.Offer(ranker.Score(f, d, now), d);
+                    }
+                }
+
+                continue;
+            }
+
+            for (var c = 0; c < m; c++)
+            {
+                var p = Array.BinarySearch(ctx.ClauseDocs[c], 0, ctx.ClauseLength[c], start);
+                s.Pos[c] = p >= 0 ? p : ~p;
+                s.Cur[c] = s.DocAt(c, s.Pos[c]);
+            }
+
+            while (true)
+            {
+                var d = int.MaxValue;
+                for (var c = 0; c < m; c++)
+                {
+                    if (s.Cur[c] < d)
+                    {
+                        d = s.Cur[c];
+                    }
+                }
+
+                if (d >= end)
+                {
+                    break;
+                }
+
+                for (var c = 0; c < m; c++)
+                {
+                    if (s.Cur[c] == d)
+                    {
+                        s.Pos[c]++;
+                        s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                    }
+                }
+
+                if (s.Accept(d))
+                {
+                    scored++;
+                    s.Offer(ranker.Score(f, d, now), d);
+                }
+            }
+        }
+
+        return s.HeapSortDescending();
     }
 
     /// <summary>Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order.</summary>
@@ -929,6 +1029,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int RequireCount;
 
         public bool HeapFull => HeapSize == HeapCapacity;
+
 
         public int DocAt(int clause, int posting)
         {

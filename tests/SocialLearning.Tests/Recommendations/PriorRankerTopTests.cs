@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Options;
+using SocialLearning.Index;
+using SocialLearning.Ranking;
+using SocialLearning.Recommendations;
+using SocialLearning.Testing.Data;
+
+namespace SocialLearning.Tests.Recommendations;
+
+/// <summary>
+/// Rankers whose score depends on the document alone (recency, popularity, wilson, bayesian, hot) are scored straight
+/// into the top-k heap, and recency skips blocks whose newest document cannot reach the top k: the result must be
+/// exactly what scoring every candidate gives, documents and order included.
+/// </summary>
+public sealed class PriorRankerTopTests
+{
+    private static readonly TenantId Tenant = new("prior");
+
+    /// <summary>Hides the ranker's type so the engine scores every gathered candidate.</summary>
+    private sealed class Exhaustive(ITipRanker inner) : ITipRanker
+    {
+        public void Score(TipRankingContext context, Span<double> scores) => inner.Score(context, scores);
+
+        public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) => inner.Explain(context, candidate, explanation);
+    }
+
+    /// <summary>
+    /// 9,000 items over two years, creation times rounded to the day (about 12 per day, so many exact ties) and
+    /// appended in creation order jittered by up to ±200 days, so blocks of 1,024 documents (about 80 days each) overlap in
+    /// time and a block's newest creation time is often just above or equal to the k-th score. Some edited items are
+    /// appended again at the end with their old times. Votes on 30%.
+    /// </summary>
+    private static (SyntheticCorpus Corpus, TenantIndex Index) Build()
+    {
+        var corpus = new SyntheticCorpus(Tenant, new SyntheticCorpusOptions { Contributions = 9_000, Learners = 300, Skills = 80, ContextKeys = 200, Vocabulary = 4_000 });
+        var index = new TenantIndex(Tenant, TimeSpan.FromDays(180).TotalSeconds);
+        var random = new Random(5);
+        var start = corpus.Options.Start;
+        var items = corpus.Items()
+            .Select(i => (i.Contribution, i.Counters))
+            .Select(i => (Contribution: i.Contribution with { CreatedAt = start.AddDays(Math.Floor((i.Contribution.CreatedAt - start).TotalDays)) }, i.Counters))
+            .Select(i => (i.Contribution, i.Counters, Order: (i.Contribution.CreatedAt - start).TotalDays + (random.NextDouble() * 400) - 200))
+            .OrderBy(i => i.Order)
+            .ToList();
+        foreach (var (contribution, counters, _) in items)
+        {
+            index.Upsert(contribution, random.NextDouble() < 0.3 ? new ContributionCounters { Helpful = random.Next(0, 40), NotHelpful = random.Next(0, 20), Views = random.Next(0, 500) } : counters);
+        }
+
+        foreach (var (contribution, counters, _) in items.Where((_, i) => i % 97 == 0))
+        {
+            index.Upsert(contribution with { Body = contribution.Body + " edited" }, counters);
+        }
+
+        return (corpus, index);
+    }
+
+    [Theory]
+    [InlineData("recency", 10)]
+    [InlineData("recency", 1)]
+    [InlineData("recency", 100)]
+    [InlineData("popularity", 10)]
+    [InlineData("wilson", 10)]
+    [InlineData("bayesian", 10)]
+    [InlineData("hot", 10)]
+    public void Top_k_equals_scoring_every_candidate(string name, int k)
+    {
+        var (corpus, index) = Build();
+        var options = Options.Create(new RecommendationOptions());
+        PriorTipRanker ranker = name switch
+        {
+            "recency" => new RecencyTipRanker(),
+            "popularity" => new PopularityTipRanker(),
+            "wilson" => new WilsonTipRanker(options),
+            "bayesian" => new BayesianTipRanker(options),
+            _ => new HotTipRanker(options),
+        };
+        var engine = new TipEngine(options.Value);
+        var now = corpus.Options.Start + corpus.Options.Span;
+        var docsA = new int[k];
+        var docsB = new int[k];
+        var scoresA = new double[k];
+        var scoresB = new double[k];
+        int scoredA = 0, scoredB = 0;
+        var queries = corpus.Queries(40).Select(q => q.ToRequest(Tenant, k)).ToList();
+
+        // No clause at all (every item is a candidate: dense ties at the k-th score), also filtered by kind.
+        for (var i = 0; i < 5; i++)
+        {
+            queries.Add(new TipRequest { Tenant = Tenant, Learner = queries[i].Learner, K = k });
+        }
+
+        queries.Add(new TipRequest { Tenant = Tenant, Learner = queries[0].Learner, K = k, Kinds = [ContributionKind.Question] });
+        queries.Add(queries[1] with { Kinds = [ContributionKind.Question] });
+        foreach (var request in queries)
+        {
+            var a = engine.Search(index, request, ranker, now, k, docsA, scoresA, out var sa);
+            var b = engine.Search(index, request, new Exhaustive(ranker), now, k, docsB, scoresB, out var sb);
+            Assert.Equal(b, a);
+            Assert.Equal(docsB.Take(b), docsA.Take(a));
+            Assert.Equal(scoresB.Take(b), scoresA.Take(a));
+            scoredA += sa;
+            scoredB += sb;
+        }
+
+        if (name == "recency")
+        {
+            Assert.True(scoredA < scoredB / 2, $"recency scored {scoredA} candidates, every candidate is {scoredB}: no block was skipped.");
+        }
+        else
+        {
+            Assert.Equal(scoredB, scoredA);
+        }
+    }
+
+    [Fact]
+    public void Recency_visits_every_block_whose_newest_document_ties_the_kth_score()
+    {
+        // Eight blocks of 1,024; in block j the documents' days run down from M_j over 40 days (about 25 per day).
+        // Blocks 0, 5 and 7 reach the newest day, so with k = 30 the top is block 0's 25 newest (the lowest document
+        // numbers win the tie) and 5 of block 5's, but block 0 is visited last, when its bound only equals the k-th score.
+        int[] newest = [1000, 990, 995, 980, 985, 1000, 999, 1000];
+        var corpus = new SyntheticCorpus(Tenant, new SyntheticCorpusOptions { Contributions = 8 * 1024, Learners = 300, Skills = 80, ContextKeys = 200, Vocabulary = 4_000 });
+        var index = new TenantIndex(Tenant, TimeSpan.FromDays(180).TotalSeconds);
+        var start = corpus.Options.Start;
+        var position = 0;
+        foreach (var item in corpus.Items().Take(8 * 1024))
+        {
+            var day = newest[position >> 10] - ((position & 1023) % 40);
+            index.Upsert(item.Contribution with { CreatedAt = start.AddDays(day), Status = ContributionStatus.Published, Audience = Audience.Everyone }, item.Counters);
+            position++;
+        }
+
+        var options = new RecommendationOptions();
+        var engine = new TipEngine(options);
+        var now = start.AddDays(1001);
+        const int k = 30;
+        var docsA = new int[k];
+        var docsB = new int[k];
+        var scoresA = new double[k];
+        var scoresB = new double[k];
+        var request = new TipRequest { Tenant = Tenant, Learner = new LearnerId("nobody"), K = k, IncludeOwn = true };
+
+        var a = engine.Search(index, request, new RecencyTipRanker(), now, k, docsA, scoresA, out var scoredA);
+        var b = engine.Search(index, request, new Exhaustive(new RecencyTipRanker()), now, k, docsB, scoresB, out var scoredB);
+
+        Assert.Equal(k, b);
+        Assert.Contains(docsB, d => d < 1024);   // the case under test: block 0 holds part of the answer
+        Assert.Equal(docsB, docsA);
+        Assert.Equal(scoresB, scoresA);
+        Assert.True(scoredA < scoredB, $"recency scored {scoredA} of {scoredB} candidates: no block was skipped.");
+    }
+}
