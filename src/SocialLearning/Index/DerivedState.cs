@@ -140,7 +140,14 @@ internal sealed class DerivedCache
 
     private static void StartBackground(DerivedSlot slot, TenantIndex index, TimeProvider time)
     {
-        lock (slot.Gate)
+        // The gate is held while a value is built (RefreshAsync, a first build): then there is nothing to start, and
+        // a request must not wait for it.
+        if (!slot.Gate.TryEnter())
+        {
+            return;
+        }
+
+        try
         {
             if (slot.Pending is not null)
             {
@@ -182,6 +189,10 @@ internal sealed class DerivedCache
                 },
                 (slot, index, time, tcs),
                 preferLocal: false);
+        }
+        finally
+        {
+            slot.Gate.Exit();
         }
     }
 }

@@ -112,6 +112,43 @@ public sealed class DerivedStateTests
     }
 
     [Fact]
+    public async Task A_request_does_not_wait_while_another_build_holds_the_state()
+    {
+        var time = new FakeTimeProvider(Start);
+        var index = new TenantIndex(T1, TimeSpan.FromDays(180).TotalSeconds);
+        var computation = new Counting();
+        var first = index.Derived.Get(index, computation, Interval, time);
+        Change(index, "a");
+        time.Advance(Interval);
+        var slot = index.Derived.SlotOf(computation)!;
+
+        // As RefreshAsync does while it rebuilds: another thread holds the slot's gate.
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = new Thread(() =>
+        {
+            lock (slot.Gate)
+            {
+                held.Set();
+                release.Wait(TimeSpan.FromSeconds(60));
+            }
+        });
+        holder.Start();
+        held.Wait(TimeSpan.FromSeconds(60));
+        try
+        {
+            var served = await Task.Run(() => index.Derived.Get(index, computation, Interval, time)).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Same(first, served);
+            Assert.Equal(0, slot.BackgroundRefreshes);   // the holder is building it; nothing else started
+        }
+        finally
+        {
+            release.Set();
+            holder.Join();
+        }
+    }
+
+    [Fact]
     public async Task IRecommendationIndex_RefreshAsync_brings_expertise_rank_up_to_date_before_it_returns()
     {
         // An hour between rebuilds: requests keep the ExpertiseRank they built.
