@@ -152,6 +152,9 @@ internal sealed class TenantIndex
     /// <summary>Per block of 2^<see cref="BlockShift"/> documents, the highest <see cref="QualityBound"/> it ever held (never lowered, so always an upper bound).</summary>
     public GrowList<byte> BlockQuality { get; } = new();
 
+    /// <summary>Per block of 2^<see cref="BlockShift"/> documents, the most helpful votes any of its documents ever held (never lowered, so an upper bound of helpful − not helpful).</summary>
+    public GrowList<int> BlockHelpful { get; } = new();
+
     public GrowList<string> DocTitle { get; } = new();
 
     public GrowList<int> Helpful { get; } = new();
@@ -561,6 +564,7 @@ internal sealed class TenantIndex
         {
             BlockCreated.Add(created);
             BlockQuality.Add(0);
+            BlockHelpful.Add(0);
         }
         else if (created > BlockCreated[doc >> BlockShift])
         {
@@ -584,7 +588,14 @@ internal sealed class TenantIndex
 
     private void WriteCounters(int doc, ContributionCounters c)
     {
-        Helpful[doc] = Clamp(c.Helpful);
+        var helpful = Clamp(c.Helpful);
+        if (helpful > BlockHelpful[doc >> BlockShift])
+        {
+            // Raised first, so a reader that sees the new count never sees a block bound below it.
+            BlockHelpful[doc >> BlockShift] = helpful;
+        }
+
+        Helpful[doc] = helpful;
         NotHelpful[doc] = Clamp(c.NotHelpful);
         Views[doc] = Clamp(c.Views);
         Saves[doc] = Clamp(c.Saves);
@@ -742,7 +753,7 @@ internal sealed class TenantIndex
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
             + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
-            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
+            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + BlockHelpful.CapacityBytes(4) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
             + DocKeyCount.CapacityBytes(1) + Forward.CapacityBytes(4) + ItemDoc.CapacityBytes(4) + DocTitle.CapacityBytes(8)
@@ -773,7 +784,7 @@ internal sealed class TenantIndex
         foreach (var list in new object[]
         {
             DocItem, DocAuthor, DocParent, DocCreated, DocHash, DocKind, DocFlags, DocLength, DocPeerText, DocTitle,
-            DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
+            DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, BlockHelpful, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {
             switch (list)

@@ -257,8 +257,12 @@ internal abstract class PriorTipRanker : ITipRanker
     /// <summary>Whether <see cref="BlockBound"/> bounds <see cref="Score(TipFeatureColumns, int, double)"/> over a block of documents, so the engine can skip blocks that cannot reach the top k.</summary>
     public virtual bool HasBlockBound => false;
 
-    /// <summary>An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over a block whose newest document was created at <paramref name="newestCreatedSeconds"/>.</summary>
-    public virtual double BlockBound(int newestCreatedSeconds) => double.PositiveInfinity;
+    /// <summary>
+    /// An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over a block whose newest document was
+    /// created at <paramref name="newestCreatedSeconds"/> and whose documents never held more than
+    /// <paramref name="mostHelpful"/> helpful votes.
+    /// </summary>
+    public virtual double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) => double.PositiveInfinity;
 
     public virtual void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -273,7 +277,7 @@ internal sealed class RecencyTipRanker : PriorTipRanker
 
     public override bool HasBlockBound => true;
 
-    public override double BlockBound(int newestCreatedSeconds) => newestCreatedSeconds;
+    public override double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) => newestCreatedSeconds;
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -349,6 +353,12 @@ internal sealed class HotTipRanker(IOptions<RecommendationOptions> options) : Pr
 
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Hot(f.Helpful[doc], f.NotHelpful[doc], (nowSeconds - f.CreatedAtSeconds[doc]) / 3600.0, _gravity);
+
+    public override bool HasBlockBound => true;
+
+    /// <summary>(h − n) ≤ the block's most helpful votes, and the youngest age is the newest document's; a block with no helpful vote bounds at 0.</summary>
+    public override double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) =>
+        mostHelpful <= 0 ? 0 : Formulas.Hot(mostHelpful, 0, (nowSeconds - newestCreatedSeconds) / 3600.0, _gravity) * (1 + 1e-12);
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {

@@ -176,6 +176,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         index.QualityBound.Snapshot(out s.QualityBound);
         index.BlockCreated.Snapshot(out s.BlockCreated);
         index.BlockQuality.Snapshot(out s.BlockQuality);
+        index.BlockHelpful.Snapshot(out s.BlockHelpful);
         index.DocLength.Snapshot(out s.Lengths);
         index.Helpful.Snapshot(out s.Helpful);
         index.NotHelpful.Snapshot(out s.NotHelpful);
@@ -457,8 +458,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// <summary>
     /// Top k documents (in the heap, best first) for a ranker whose score is a function of the document alone: the
     /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block from the newest,
-    /// and a ranker with a block bound (recency: the block's newest creation time) skips every block whose bound is
-    /// below the k-th score. Same result as scoring every candidate: ties by document order.
+    /// and a ranker with a block bound (recency: the block's newest creation time; hot: its most helpful votes over
+    /// its newest document's age) skips every block whose bound is below the k-th score. Same result as scoring every candidate: ties by document order.
     /// </summary>
     private static int PriorTop(Scratch s, PriorTipRanker ranker, int k, out int scored)
     {
@@ -476,7 +477,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         // k-th score is skipped. A bound equal to it is not: the block may hold a tie with a lower document number.
         for (var b = blocks - 1; b >= 0; b--)
         {
-            if (bounded && s.HeapFull && ranker.BlockBound(s.BlockCreated[b]) < s.HeapScore[0])
+            if (bounded && s.HeapFull && ranker.BlockBound(s.BlockCreated[b], s.BlockHelpful[b], now) < s.HeapScore[0])
             {
                 continue;
             }
@@ -1011,6 +1012,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public byte[] QualityBound = [];
         public int[] BlockCreated = [];
         public byte[] BlockQuality = [];
+        public int[] BlockHelpful = [];
         public ushort[] Lengths = [];
         public int[] Helpful = [];
         public int[] NotHelpful = [];

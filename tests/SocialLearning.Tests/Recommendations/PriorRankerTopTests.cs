@@ -8,7 +8,7 @@ namespace SocialLearning.Tests.Recommendations;
 
 /// <summary>
 /// Rankers whose score depends on the document alone (recency, popularity, wilson, bayesian, hot) are scored straight
-/// into the top-k heap, and recency skips blocks whose newest document cannot reach the top k: the result must be
+/// into the top-k heap, and recency and hot skip blocks whose bound cannot reach the top k: the result must be
 /// exactly what scoring every candidate gives, documents and order included.
 /// </summary>
 public sealed class PriorRankerTopTests
@@ -51,6 +51,12 @@ public sealed class PriorRankerTopTests
             index.Upsert(contribution with { Body = contribution.Body + " edited" }, counters);
         }
 
+        // Votes after indexing, raising and lowering counts in old blocks too: block bounds must follow them.
+        foreach (var (contribution, _, _) in items.Where((_, i) => i % 13 == 0))
+        {
+            index.SetCounters(contribution.Id, new ContributionCounters { Helpful = random.Next(0, 200), NotHelpful = random.Next(0, 30) });
+        }
+
         return (corpus, index);
     }
 
@@ -62,6 +68,8 @@ public sealed class PriorRankerTopTests
     [InlineData("wilson", 10)]
     [InlineData("bayesian", 10)]
     [InlineData("hot", 10)]
+    [InlineData("hot", 1)]
+    [InlineData("hot", 100)]
     public void Top_k_equals_scoring_every_candidate(string name, int k)
     {
         var (corpus, index) = Build();
@@ -102,9 +110,10 @@ public sealed class PriorRankerTopTests
             scoredB += sb;
         }
 
-        if (name == "recency")
+        if (name is "recency" or "hot")
         {
-            Assert.True(scoredA < scoredB / 2, $"recency scored {scoredA} candidates, every candidate is {scoredB}: no block was skipped.");
+            // Votes spread over every block keep hot's bounds looser than recency's (k = 100: about half skipped).
+            Assert.True(name == "recency" ? scoredA < scoredB / 2 : scoredA < scoredB, $"{name} scored {scoredA} candidates, every candidate is {scoredB}: too few blocks skipped.");
         }
         else
         {
@@ -148,5 +157,51 @@ public sealed class PriorRankerTopTests
         Assert.Equal(docsB, docsA);
         Assert.Equal(scoresB, scoresA);
         Assert.True(scoredA < scoredB, $"recency scored {scoredA} of {scoredB} candidates: no block was skipped.");
+    }
+
+    [Fact]
+    public void Hot_visits_a_block_whose_bound_is_just_above_the_kth_score()
+    {
+        // Four blocks. Block 3 (visited first): 40 documents of yesterday with 10 helpful votes, so with k = 30 the
+        // k-th score is 10 / 26^G. Blocks 1 and 2: no votes (bound 0, skipped). Block 0 (visited last): one document
+        // of yesterday with 11 helpful votes, its bound exactly its score, just above the k-th: it must be found.
+        var corpus = new SyntheticCorpus(Tenant, new SyntheticCorpusOptions { Contributions = 4 * 1024, Learners = 300, Skills = 80, ContextKeys = 200, Vocabulary = 4_000 });
+        var index = new TenantIndex(Tenant, TimeSpan.FromDays(180).TotalSeconds);
+        var start = corpus.Options.Start;
+        var position = 0;
+        foreach (var item in corpus.Items().Take(4 * 1024))
+        {
+            var block = position >> 10;
+            var slot = position & 1023;
+            var (day, helpful) = block switch
+            {
+                3 => (1000, slot < 40 ? 10 : 0),
+                0 => (slot == 500 ? 1000 : 900, slot == 500 ? 11 : 0),
+                _ => (900, 0),
+            };
+            index.Upsert(
+                item.Contribution with { CreatedAt = start.AddDays(day), Status = ContributionStatus.Published, Audience = Audience.Everyone },
+                new ContributionCounters { Helpful = helpful });
+            position++;
+        }
+
+        var options = Options.Create(new RecommendationOptions());
+        var engine = new TipEngine(options.Value);
+        var now = start.AddDays(1001);
+        const int k = 30;
+        var docsA = new int[k];
+        var docsB = new int[k];
+        var scoresA = new double[k];
+        var scoresB = new double[k];
+        var request = new TipRequest { Tenant = Tenant, Learner = new LearnerId("nobody"), K = k, IncludeOwn = true };
+
+        var a = engine.Search(index, request, new HotTipRanker(options), now, k, docsA, scoresA, out var scoredA);
+        var b = engine.Search(index, request, new Exhaustive(new HotTipRanker(options)), now, k, docsB, scoresB, out var scoredB);
+
+        Assert.Equal(k, b);
+        Assert.Equal(500, docsB[0]);   // the case under test: block 0's document is the best
+        Assert.Equal(docsB, docsA);
+        Assert.Equal(scoresB, scoresA);
+        Assert.True(scoredA <= 2 * 1024, $"hot scored {scoredA} of {scoredB} candidates: the blocks without votes were not skipped.");
     }
 }
