@@ -85,12 +85,7 @@ public sealed class DerivedStateTests
     [Fact]
     public async Task A_failed_rebuild_keeps_the_value_and_is_retried_after_another_interval()
     {
-        var time = new FakeTimeProvider(Start);
-        var index = new TenantIndex(T1, TimeSpan.FromDays(180).TotalSeconds);
-        var computation = new Counting();
-        var first = index.Derived.Get(index, computation, Interval, time);
-        Change(index, "a");
-        time.Advance(Interval);
+        var (time, index, computation, first) = Stale();
         computation.Fail = true;
 
         Assert.Same(first, index.Derived.Get(index, computation, Interval, time));
@@ -114,12 +109,7 @@ public sealed class DerivedStateTests
     [Fact]
     public async Task A_request_does_not_wait_while_another_build_holds_the_state()
     {
-        var time = new FakeTimeProvider(Start);
-        var index = new TenantIndex(T1, TimeSpan.FromDays(180).TotalSeconds);
-        var computation = new Counting();
-        var first = index.Derived.Get(index, computation, Interval, time);
-        Change(index, "a");
-        time.Advance(Interval);
+        var (time, index, computation, first) = Stale();
         var slot = index.Derived.SlotOf(computation)!;
 
         // As RefreshAsync does while it rebuilds: another thread holds the slot's gate.
@@ -180,6 +170,18 @@ public sealed class DerivedStateTests
         Assert.Equal(index.Generation, rebuilt.Generation);
         var rank = (float[])rebuilt.Value;
         Assert.True(rank[index.FindLearner("cat")] > rank[index.FindLearner("ann")], "cat answered ann, so cat's ExpertiseRank is above ann's");
+    }
+
+    /// <summary>A value built, then the index changed and the refresh interval passed: the next request finds it stale.</summary>
+    private static (FakeTimeProvider Time, TenantIndex Index, Counting Computation, Value First) Stale()
+    {
+        var time = new FakeTimeProvider(Start);
+        var index = new TenantIndex(T1, TimeSpan.FromDays(180).TotalSeconds);
+        var computation = new Counting();
+        var first = index.Derived.Get(index, computation, Interval, time);
+        Change(index, "a");
+        time.Advance(Interval);
+        return (time, index, computation, first);
     }
 
     private static void Change(TenantIndex index, string learner) =>

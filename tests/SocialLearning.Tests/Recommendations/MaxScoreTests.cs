@@ -35,8 +35,8 @@ public sealed class MaxScoreTests
         return index;
     }
 
-    /// <summary>Wraps a linear ranker so the engine cannot see it is linear and scores every candidate.</summary>
-    private sealed class Exhaustive(ITipRanker inner) : ITipRanker
+    /// <summary>Wraps a ranker so the engine cannot see its type (linear, prior-only) and scores every gathered candidate.</summary>
+    internal sealed class Exhaustive(ITipRanker inner) : ITipRanker
     {
         public void Score(TipRankingContext context, Span<double> scores) => inner.Score(context, scores);
 

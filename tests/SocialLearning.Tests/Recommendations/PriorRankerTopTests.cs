@@ -15,14 +15,6 @@ public sealed class PriorRankerTopTests
 {
     private static readonly TenantId Tenant = new("prior");
 
-    /// <summary>Hides the ranker's type so the engine scores every gathered candidate.</summary>
-    private sealed class Exhaustive(ITipRanker inner) : ITipRanker
-    {
-        public void Score(TipRankingContext context, Span<double> scores) => inner.Score(context, scores);
-
-        public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) => inner.Explain(context, candidate, explanation);
-    }
-
     /// <summary>
     /// 9,000 items over two years, creation times rounded to the day (about 12 per day, so many exact ties) and
     /// appended in creation order jittered by up to ±200 days, so blocks of 1,024 documents (about 80 days each) overlap in
@@ -102,7 +94,7 @@ public sealed class PriorRankerTopTests
         foreach (var request in queries)
         {
             var a = engine.Search(index, request, ranker, now, k, docsA, scoresA, out var sa);
-            var b = engine.Search(index, request, new Exhaustive(ranker), now, k, docsB, scoresB, out var sb);
+            var b = engine.Search(index, request, new MaxScoreTests.Exhaustive(ranker), now, k, docsB, scoresB, out var sb);
             Assert.Equal(b, a);
             Assert.Equal(docsB.Take(b), docsA.Take(a));
             Assert.Equal(scoresB.Take(b), scoresA.Take(a));
@@ -139,20 +131,8 @@ public sealed class PriorRankerTopTests
             position++;
         }
 
-        var options = new RecommendationOptions();
-        var engine = new TipEngine(options);
-        var now = start.AddDays(1001);
-        const int k = 30;
-        var docsA = new int[k];
-        var docsB = new int[k];
-        var scoresA = new double[k];
-        var scoresB = new double[k];
-        var request = new TipRequest { Tenant = Tenant, Learner = new LearnerId("nobody"), K = k, IncludeOwn = true };
-
-        var a = engine.Search(index, request, new RecencyTipRanker(), now, k, docsA, scoresA, out var scoredA);
-        var b = engine.Search(index, request, new Exhaustive(new RecencyTipRanker()), now, k, docsB, scoresB, out var scoredB);
-
-        Assert.Equal(k, b);
+        var (docsA, scoresA, scoredA, docsB, scoresB, scoredB) = NoClauseTop30(index, new RecencyTipRanker(), start.AddDays(1001));
+        Assert.Equal(30, docsB.Length);
         Assert.Contains(docsB, d => d < 1024);   // the case under test: block 0 holds part of the answer
         Assert.Equal(docsB, docsA);
         Assert.Equal(scoresB, scoresA);
@@ -185,23 +165,23 @@ public sealed class PriorRankerTopTests
             position++;
         }
 
-        var options = Options.Create(new RecommendationOptions());
-        var engine = new TipEngine(options.Value);
-        var now = start.AddDays(1001);
-        const int k = 30;
-        var docsA = new int[k];
-        var docsB = new int[k];
-        var scoresA = new double[k];
-        var scoresB = new double[k];
-        var request = new TipRequest { Tenant = Tenant, Learner = new LearnerId("nobody"), K = k, IncludeOwn = true };
-
-        var a = engine.Search(index, request, new HotTipRanker(options), now, k, docsA, scoresA, out var scoredA);
-        var b = engine.Search(index, request, new Exhaustive(new HotTipRanker(options)), now, k, docsB, scoresB, out var scoredB);
-
-        Assert.Equal(k, b);
+        var (docsA, scoresA, scoredA, docsB, scoresB, scoredB) = NoClauseTop30(index, new HotTipRanker(Options.Create(new RecommendationOptions())), start.AddDays(1001));
+        Assert.Equal(30, docsB.Length);
         Assert.Equal(500, docsB[0]);   // the case under test: block 0's document is the best
         Assert.Equal(docsB, docsA);
         Assert.Equal(scoresB, scoresA);
         Assert.True(scoredA <= 2 * 1024, $"hot scored {scoredA} of {scoredB} candidates: the blocks without votes were not skipped.");
+    }
+
+    /// <summary>The top 30 of a request without clauses (every item a candidate), by the ranker and by scoring every candidate.</summary>
+    private static (int[] Docs, double[] Scores, int Scored, int[] AllDocs, double[] AllScores, int AllScored) NoClauseTop30(TenantIndex index, PriorTipRanker ranker, DateTimeOffset now)
+    {
+        const int k = 30;
+        var engine = new TipEngine(new RecommendationOptions());
+        var request = new TipRequest { Tenant = Tenant, Learner = new LearnerId("nobody"), K = k, IncludeOwn = true };
+        var (docsA, scoresA, docsB, scoresB) = (new int[k], new double[k], new int[k], new double[k]);
+        var a = engine.Search(index, request, ranker, now, k, docsA, scoresA, out var scoredA);
+        var b = engine.Search(index, request, new MaxScoreTests.Exhaustive(ranker), now, k, docsB, scoresB, out var scoredB);
+        return (docsA[..a], scoresA[..a], scoredA, docsB[..b], scoresB[..b], scoredB);
     }
 }
