@@ -176,6 +176,15 @@ public class TipRankerBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "hot")]
     public int Hot() => Run("hot");
 
+    [Benchmark(OperationsPerInvoke = Ops, Description = "popularity")]
+    public int Popularity() => Run("popularity");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "wilson")]
+    public int Wilson() => Run("wilson");
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "bayesian")]
+    public int Bayesian() => Run("bayesian");
+
     [Benchmark(OperationsPerInvoke = Ops, Description = "rrf")]
     public int Rrf() => Run("rrf");
 

@@ -155,6 +155,9 @@ internal sealed class TenantIndex
     /// <summary>Per block of 2^<see cref="BlockShift"/> documents, the most helpful votes any of its documents ever held (never lowered, so an upper bound of helpful − not helpful).</summary>
     public GrowList<int> BlockHelpful { get; } = new();
 
+    /// <summary>Per block of 2^<see cref="BlockShift"/> documents, the highest popularity score (rounded up) any of its documents ever had (never lowered).</summary>
+    public GrowList<float> BlockPopularity { get; } = new();
+
     public GrowList<string> DocTitle { get; } = new();
 
     public GrowList<int> Helpful { get; } = new();
@@ -565,6 +568,7 @@ internal sealed class TenantIndex
             BlockCreated.Add(created);
             BlockQuality.Add(0);
             BlockHelpful.Add(0);
+            BlockPopularity.Add(0);
         }
         else if (created > BlockCreated[doc >> BlockShift])
         {
@@ -588,30 +592,39 @@ internal sealed class TenantIndex
 
     private void WriteCounters(int doc, ContributionCounters c)
     {
-        var helpful = Clamp(c.Helpful);
-        if (helpful > BlockHelpful[doc >> BlockShift])
+        var (helpful, notHelpful, views, saves, shares, accepts, endorsements) =
+            (Clamp(c.Helpful), Clamp(c.NotHelpful), Clamp(c.Views), Clamp(c.Saves), Clamp(c.Shares), Clamp(c.Accepts), Clamp(c.Endorsements));
+
+        // Block bounds are raised first, so a reader that sees the new counts never sees a block bound below them.
+        var block = doc >> BlockShift;
+        if (helpful > BlockHelpful[block])
         {
-            // Raised first, so a reader that sees the new count never sees a block bound below it.
-            BlockHelpful[doc >> BlockShift] = helpful;
+            BlockHelpful[block] = helpful;
+        }
+
+        var popularity = MathF.BitIncrement((float)Ranking.Formulas.Popularity(helpful, notHelpful, saves, shares, endorsements, accepts, views));
+        if (popularity > BlockPopularity[block])
+        {
+            BlockPopularity[block] = popularity;
+        }
+
+        var quality = (float)Ranking.Formulas.Wilson(helpful, helpful + notHelpful, WilsonZ);
+        var bound = QualityBoundOf(quality);
+        if (bound > BlockQuality[block])
+        {
+            BlockQuality[block] = bound;
         }
 
         Helpful[doc] = helpful;
-        NotHelpful[doc] = Clamp(c.NotHelpful);
-        Views[doc] = Clamp(c.Views);
-        Saves[doc] = Clamp(c.Saves);
-        Shares[doc] = Clamp(c.Shares);
-        Accepts[doc] = Clamp(c.Accepts);
-        Endorsements[doc] = Clamp(c.Endorsements);
-        var quality = (float)Ranking.Formulas.Wilson(Helpful[doc], Helpful[doc] + NotHelpful[doc], WilsonZ);
-        var bound = QualityBoundOf(quality);
+        NotHelpful[doc] = notHelpful;
+        Views[doc] = views;
+        Saves[doc] = saves;
+        Shares[doc] = shares;
+        Accepts[doc] = accepts;
+        Endorsements[doc] = endorsements;
         if (bound >= QualityBound[doc])
         {
-            // Raise the bounds first, so a reader that sees the new quality never sees a bound below it.
-            if (bound > BlockQuality[doc >> BlockShift])
-            {
-                BlockQuality[doc >> BlockShift] = bound;
-            }
-
+            // Raise the bound first, so a reader that sees the new quality never sees a bound below it.
             QualityBound[doc] = bound;
             Volatile.Write(ref Quality.Array[doc], quality);
         }
@@ -753,7 +766,7 @@ internal sealed class TenantIndex
         long total = ContextKeys.Bytes + Skills.Bytes + Terms.Bytes;
         total += DocItem.CapacityBytes(4) + DocAuthor.CapacityBytes(4) + DocParent.CapacityBytes(4) + DocCreated.CapacityBytes(4)
             + DocHash.CapacityBytes(8) + DocKind.CapacityBytes(1)
-            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + BlockHelpful.CapacityBytes(4) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
+            + DocFlags.CapacityBytes(1) + DocFilter.CapacityBytes(4) + Quality.CapacityBytes(4) + QualityBound.CapacityBytes(1) + BlockCreated.CapacityBytes(4) + BlockQuality.CapacityBytes(1) + BlockHelpful.CapacityBytes(4) + BlockPopularity.CapacityBytes(4) + DocLength.CapacityBytes(2) + DocPeerText.CapacityBytes(8) + Helpful.CapacityBytes(4) + NotHelpful.CapacityBytes(4)
             + Views.CapacityBytes(4) + Saves.CapacityBytes(4) + Shares.CapacityBytes(4) + Accepts.CapacityBytes(4)
             + Endorsements.CapacityBytes(4) + DocForwardStart.CapacityBytes(4) + DocSkillCount.CapacityBytes(1)
             + DocKeyCount.CapacityBytes(1) + Forward.CapacityBytes(4) + ItemDoc.CapacityBytes(4) + DocTitle.CapacityBytes(8)
@@ -784,7 +797,7 @@ internal sealed class TenantIndex
         foreach (var list in new object[]
         {
             DocItem, DocAuthor, DocParent, DocCreated, DocHash, DocKind, DocFlags, DocLength, DocPeerText, DocTitle,
-            DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, BlockHelpful, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
+            DocFilter, Quality, QualityBound, BlockCreated, BlockQuality, BlockHelpful, BlockPopularity, Helpful, NotHelpful, Views, Saves, Shares, Accepts, Endorsements, DocForwardStart, DocSkillCount, DocKeyCount, Forward,
         })
         {
             switch (list)

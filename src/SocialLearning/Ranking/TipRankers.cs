@@ -239,6 +239,13 @@ internal sealed class BlendTipRanker(IOptions<RecommendationOptions> options) : 
 }
 
 /// <summary>Rankers that score each candidate from its own columns only.</summary>
+/// <summary>
+/// What the index keeps per block of 1,024 documents, all upper bounds (raised before the values they bound, never
+/// lowered): the newest creation time, the most helpful votes, the highest Wilson bound byte (⌈q · 255⌉ at
+/// <paramref name="IndexWilsonZ"/>) and the highest popularity score.
+/// </summary>
+internal readonly record struct BlockStats(int NewestCreatedSeconds, int MostHelpful, byte QualityBound, float MostPopular, double IndexWilsonZ, double NowSeconds);
+
 internal abstract class PriorTipRanker : ITipRanker
 {
     public void Score(TipRankingContext context, Span<double> scores)
@@ -257,12 +264,11 @@ internal abstract class PriorTipRanker : ITipRanker
     /// <summary>Whether <see cref="BlockBound"/> bounds <see cref="Score(TipFeatureColumns, int, double)"/> over a block of documents, so the engine can skip blocks that cannot reach the top k.</summary>
     public virtual bool HasBlockBound => false;
 
-    /// <summary>
-    /// An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over a block whose newest document was
-    /// created at <paramref name="newestCreatedSeconds"/> and whose documents never held more than
-    /// <paramref name="mostHelpful"/> helpful votes.
-    /// </summary>
-    public virtual double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) => double.PositiveInfinity;
+    /// <summary>Whether blocks should be visited best bound first (sorted) rather than newest first: for bounds that do not follow creation order.</summary>
+    public virtual bool BestBoundFirst => false;
+
+    /// <summary>An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over every document of a block, from what the index keeps per block.</summary>
+    public virtual double BlockBound(in BlockStats block) => double.PositiveInfinity;
 
     public virtual void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -277,7 +283,7 @@ internal sealed class RecencyTipRanker : PriorTipRanker
 
     public override bool HasBlockBound => true;
 
-    public override double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) => newestCreatedSeconds;
+    public override double BlockBound(in BlockStats block) => block.NewestCreatedSeconds;
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -290,6 +296,12 @@ internal sealed class PopularityTipRanker : PriorTipRanker
 {
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Popularity(f.Helpful[doc], f.NotHelpful[doc], f.Saves[doc], f.Shares[doc], f.Endorsements[doc], f.Accepts[doc], f.Views[doc]);
+
+    public override bool HasBlockBound => true;
+
+    public override bool BestBoundFirst => true;
+
+    public override double BlockBound(in BlockStats block) => block.MostPopular;
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -311,6 +323,14 @@ internal sealed class WilsonTipRanker(IOptions<RecommendationOptions> options) :
 
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Wilson(f.Helpful[doc], f.Helpful[doc] + f.NotHelpful[doc], _z);
+
+    public override bool HasBlockBound => true;
+
+    public override bool BestBoundFirst => true;
+
+    /// <summary>The block's Wilson bound byte, when the index computed it at this ranker's z (a margin of 0.01/255 covers the float the index rounds from).</summary>
+    public override double BlockBound(in BlockStats block) =>
+        block.IndexWilsonZ == _z ? (block.QualityBound + 0.01) / 255.0 : double.PositiveInfinity;
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
@@ -357,8 +377,8 @@ internal sealed class HotTipRanker(IOptions<RecommendationOptions> options) : Pr
     public override bool HasBlockBound => true;
 
     /// <summary>(h − n) ≤ the block's most helpful votes, and the youngest age is the newest document's; a block with no helpful vote bounds at 0.</summary>
-    public override double BlockBound(int newestCreatedSeconds, int mostHelpful, double nowSeconds) =>
-        mostHelpful <= 0 ? 0 : Formulas.Hot(mostHelpful, 0, (nowSeconds - newestCreatedSeconds) / 3600.0, _gravity) * (1 + 1e-12);
+    public override double BlockBound(in BlockStats block) =>
+        block.MostHelpful <= 0 ? 0 : Formulas.Hot(block.MostHelpful, 0, (block.NowSeconds - block.NewestCreatedSeconds) / 3600.0, _gravity) * (1 + 1e-12);
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {

@@ -177,6 +177,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         index.BlockCreated.Snapshot(out s.BlockCreated);
         index.BlockQuality.Snapshot(out s.BlockQuality);
         index.BlockHelpful.Snapshot(out s.BlockHelpful);
+        index.BlockPopularity.Snapshot(out s.BlockPopularity);
+        s.WilsonZ = index.WilsonZ;
         index.DocLength.Snapshot(out s.Lengths);
         index.Helpful.Snapshot(out s.Helpful);
         index.NotHelpful.Snapshot(out s.NotHelpful);
@@ -458,8 +460,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// <summary>
     /// Top k documents (in the heap, best first) for a ranker whose score is a function of the document alone: the
     /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block from the newest,
-    /// and a ranker with a block bound (recency: the block's newest creation time; hot: its most helpful votes over
-    /// its newest document's age) skips every block whose bound is below the k-th score. Same result as scoring every candidate: ties by document order.
+    /// and a ranker with a block bound (<see cref="PriorTipRanker.BlockBound"/>: recency, hot, popularity, wilson)
+    /// skips every block whose bound is below the k-th score. Same result as scoring every candidate: ties by document order.
     /// </summary>
     private static int PriorTop(Scratch s, PriorTipRanker ranker, int k, out int scored)
     {
@@ -472,13 +474,34 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var limit = s.NoMatch ? 0 : s.Limit;
         var blocks = (limit + (1 << TenantIndex.BlockShift) - 1) >> TenantIndex.BlockShift;
         var bounded = ranker.HasBlockBound;
-
-        // Newest blocks first (for recency nearly best bound first, with no sort); a block whose bound is below the
-        // k-th score is skipped. A bound equal to it is not: the block may hold a tie with a lower document number.
-        for (var b = blocks - 1; b >= 0; b--)
+        var sorted = bounded && ranker.BestBoundFirst;
+        if (sorted)
         {
-            if (bounded && s.HeapFull && ranker.BlockBound(s.BlockCreated[b], s.BlockHelpful[b], now) < s.HeapScore[0])
+            // Quality bounds do not follow document order: visit blocks best bound first, so the heap holds the best
+            // scores early and the first block below the k-th score ends the walk.
+            s.EnsureBlocks(blocks);
+            for (var b = 0; b < blocks; b++)
             {
+                s.BlockOrder[b] = blocks - 1 - b;
+                s.BlockBounds[b] = -ranker.BlockBound(Stats(s, blocks - 1 - b, now));
+            }
+
+            Array.Sort(s.BlockBounds, s.BlockOrder, 0, blocks);
+        }
+
+        // Otherwise newest blocks first (for recency and hot nearly best bound first, with no sort). A block whose
+        // bound is below the k-th score is skipped; one whose bound equals it is not: it may hold a tie with a lower
+        // document number.
+        for (var i = 0; i < blocks; i++)
+        {
+            var b = sorted ? s.BlockOrder[i] : blocks - 1 - i;
+            if (bounded && s.HeapFull && (sorted ? -s.BlockBounds[i] : ranker.BlockBound(Stats(s, b, now))) < s.HeapScore[0])
+            {
+                if (sorted)
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -540,6 +563,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         return s.HeapSortDescending();
     }
+
+    private static BlockStats Stats(Scratch s, int b, double now) =>
+        new(s.BlockCreated[b], s.BlockHelpful[b], s.BlockQuality[b], s.BlockPopularity[b], s.WilsonZ, now);
 
     /// <summary>Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order.</summary>
     private static int TopOfCandidates(Scratch s, int k)
@@ -1013,6 +1039,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int[] BlockCreated = [];
         public byte[] BlockQuality = [];
         public int[] BlockHelpful = [];
+        public float[] BlockPopularity = [];
+        public double WilsonZ;
         public ushort[] Lengths = [];
         public int[] Helpful = [];
         public int[] NotHelpful = [];
@@ -1031,6 +1059,18 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public int RequireCount;
 
         public bool HeapFull => HeapSize == HeapCapacity;
+
+        public int[] BlockOrder = [];
+        public double[] BlockBounds = [];
+
+        public void EnsureBlocks(int blocks)
+        {
+            if (BlockOrder.Length < blocks)
+            {
+                BlockOrder = new int[Math.Max(blocks, BlockOrder.Length * 2)];
+                BlockBounds = new double[BlockOrder.Length];
+            }
+        }
 
 
         public int DocAt(int clause, int posting)

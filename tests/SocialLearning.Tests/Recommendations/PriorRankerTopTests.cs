@@ -57,7 +57,9 @@ public sealed class PriorRankerTopTests
     [InlineData("recency", 1)]
     [InlineData("recency", 100)]
     [InlineData("popularity", 10)]
+    [InlineData("popularity", 100)]
     [InlineData("wilson", 10)]
+    [InlineData("wilson", 100)]
     [InlineData("bayesian", 10)]
     [InlineData("hot", 10)]
     [InlineData("hot", 1)]
@@ -104,12 +106,14 @@ public sealed class PriorRankerTopTests
 
         if (name is "recency" or "hot")
         {
-            // Votes spread over every block keep hot's bounds looser than recency's (k = 100: about half skipped).
+            // Votes spread over every block keep hot's bounds looser than recency's.
             Assert.True(name == "recency" ? scoredA < scoredB / 2 : scoredA < scoredB, $"{name} scored {scoredA} candidates, every candidate is {scoredB}: too few blocks skipped.");
         }
         else
         {
-            Assert.Equal(scoredB, scoredA);
+            // Here every block holds well-voted documents, so the quality bounds skip little or nothing (the
+            // constructed cases below show that they do skip); bayesian has no bound at all.
+            Assert.True(scoredA <= scoredB);
         }
     }
 
@@ -183,5 +187,44 @@ public sealed class PriorRankerTopTests
         var a = engine.Search(index, request, ranker, now, k, docsA, scoresA, out var scoredA);
         var b = engine.Search(index, request, new MaxScoreTests.Exhaustive(ranker), now, k, docsB, scoresB, out var scoredB);
         return (docsA[..a], scoresA[..a], scoredA, docsB[..b], scoresB[..b], scoredB);
+    }
+
+    [Theory]
+    [InlineData("popularity")]
+    [InlineData("wilson")]
+    public void Quality_rankers_visit_a_lower_bound_block_that_still_holds_a_tie(string name)
+    {
+        // Block 3: 30 documents with 10 helpful votes and one with 50, so its bound is the highest and it is visited
+        // first; then the k-th score (k = 30) is that of 10 helpful votes. Blocks 1 and 2: no votes. Block 0: one
+        // document with 10 helpful votes, so its bound is (just above) the k-th score and its lower document number
+        // wins the tie: it must be visited, and the blocks without votes skipped.
+        var corpus = new SyntheticCorpus(Tenant, new SyntheticCorpusOptions { Contributions = 4 * 1024, Learners = 300, Skills = 80, ContextKeys = 200, Vocabulary = 4_000 });
+        var index = new TenantIndex(Tenant, TimeSpan.FromDays(180).TotalSeconds);
+        var start = corpus.Options.Start;
+        var position = 0;
+        foreach (var item in corpus.Items().Take(4 * 1024))
+        {
+            var (block, slot) = (position >> 10, position & 1023);
+            var helpful = block switch
+            {
+                3 => slot < 30 ? 10 : slot == 30 ? 50 : 0,
+                0 => slot == 500 ? 10 : 0,
+                _ => 0,
+            };
+            index.Upsert(
+                item.Contribution with { CreatedAt = start.AddDays(900), Status = ContributionStatus.Published, Audience = Audience.Everyone },
+                new ContributionCounters { Helpful = helpful });
+            position++;
+        }
+
+        var options = Options.Create(new RecommendationOptions());
+        PriorTipRanker ranker = name == "popularity" ? new PopularityTipRanker() : new WilsonTipRanker(options);
+        var (docsA, scoresA, scoredA, docsB, scoresB, scoredB) = NoClauseTop30(index, ranker, start.AddDays(1001));
+
+        Assert.Equal(30, docsB.Length);
+        Assert.Contains(500, docsB);   // the case under test: block 0's document is in the top 30
+        Assert.Equal(docsB, docsA);
+        Assert.Equal(scoresB, scoresA);
+        Assert.True(scoredA <= 2 * 1024, $"{name} scored {scoredA} of {scoredB} candidates: the blocks without votes were not skipped.");
     }
 }
