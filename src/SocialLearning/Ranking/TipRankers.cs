@@ -238,7 +238,6 @@ internal sealed class BlendTipRanker(IOptions<RecommendationOptions> options) : 
     protected override string Signal => "blend";
 }
 
-/// <summary>Rankers that score each candidate from its own columns only.</summary>
 /// <summary>
 /// What the index keeps per block of 1,024 documents, all upper bounds (raised before the values they bound, never
 /// lowered): the newest creation time, the most helpful votes, the highest Wilson bound byte (⌈q · 255⌉ at
@@ -246,6 +245,7 @@ internal sealed class BlendTipRanker(IOptions<RecommendationOptions> options) : 
 /// </summary>
 internal readonly record struct BlockStats(int NewestCreatedSeconds, int MostHelpful, byte QualityBound, float MostPopular, double IndexWilsonZ, double NowSeconds);
 
+/// <summary>Rankers that score each candidate from its own columns only.</summary>
 internal abstract class PriorTipRanker : ITipRanker
 {
     public void Score(TipRankingContext context, Span<double> scores)
@@ -261,13 +261,14 @@ internal abstract class PriorTipRanker : ITipRanker
 
     public abstract double Score(TipFeatureColumns f, int doc, double nowSeconds);
 
-    /// <summary>Whether <see cref="BlockBound"/> bounds <see cref="Score(TipFeatureColumns, int, double)"/> over a block of documents, so the engine can skip blocks that cannot reach the top k.</summary>
-    public virtual bool HasBlockBound => false;
-
     /// <summary>Whether blocks should be visited best bound first (sorted) rather than newest first: for bounds that do not follow creation order.</summary>
     public virtual bool BestBoundFirst => false;
 
-    /// <summary>An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over every document of a block, from what the index keeps per block.</summary>
+    /// <summary>
+    /// An upper bound of <see cref="Score(TipFeatureColumns, int, double)"/> over every document of a block, from what
+    /// the index keeps per block, so the engine can skip blocks that cannot reach the top k; +∞ (never skipped) when
+    /// the ranker has none.
+    /// </summary>
     public virtual double BlockBound(in BlockStats block) => double.PositiveInfinity;
 
     public virtual void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
@@ -280,8 +281,6 @@ internal abstract class PriorTipRanker : ITipRanker
 internal sealed class RecencyTipRanker : PriorTipRanker
 {
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) => f.CreatedAtSeconds[doc];
-
-    public override bool HasBlockBound => true;
 
     public override double BlockBound(in BlockStats block) => block.NewestCreatedSeconds;
 
@@ -296,8 +295,6 @@ internal sealed class PopularityTipRanker : PriorTipRanker
 {
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Popularity(f.Helpful[doc], f.NotHelpful[doc], f.Saves[doc], f.Shares[doc], f.Endorsements[doc], f.Accepts[doc], f.Views[doc]);
-
-    public override bool HasBlockBound => true;
 
     public override bool BestBoundFirst => true;
 
@@ -323,8 +320,6 @@ internal sealed class WilsonTipRanker(IOptions<RecommendationOptions> options) :
 
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Wilson(f.Helpful[doc], f.Helpful[doc] + f.NotHelpful[doc], _z);
-
-    public override bool HasBlockBound => true;
 
     public override bool BestBoundFirst => true;
 
@@ -373,8 +368,6 @@ internal sealed class HotTipRanker(IOptions<RecommendationOptions> options) : Pr
 
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Hot(f.Helpful[doc], f.NotHelpful[doc], (nowSeconds - f.CreatedAtSeconds[doc]) / 3600.0, _gravity);
-
-    public override bool HasBlockBound => true;
 
     /// <summary>(h − n) ≤ the block's most helpful votes, and the youngest age is the newest document's; a block with no helpful vote bounds at 0.</summary>
     public override double BlockBound(in BlockStats block) =>

@@ -203,13 +203,13 @@ internal sealed class PeerContext : PeerRankingContext
         return i;
     }
 
-    /// <summary>Sets every candidate's ExpertiseRank (0 without ranks or for people newer than them).</summary>
-    public void FillRanks(float[]? rank)
+    /// <summary>Sets every candidate's ExpertiseRank (0 for people newer than the ranks).</summary>
+    public void FillRanks(float[] rank)
     {
         for (var i = 0; i < Count; i++)
         {
             var p = People[i];
-            RankArr[i] = rank is not null && p < rank.Length ? rank[p] : 0;
+            RankArr[i] = p < rank.Length ? rank[p] : 0;
         }
     }
 
@@ -653,7 +653,7 @@ internal sealed class PeerFinder : IPeerFinder
     /// in one scan in skill then slot order (as the full gather accumulates them), and their text score. Those with no
     /// row with evidence are the full gather's text-pass candidates: only text and ExpertiseRank, after every skill row.
     /// </summary>
-    private static void DecideMarked(ref PruneState st, ReadOnlySpan<SkillColumns> columns, int asker, int people, double decay, float[]? rank)
+    private static void DecideMarked(ref PruneState st, ReadOnlySpan<SkillColumns> columns, int asker, int people, double decay, float[] rank)
     {
         var ctx = st.Ctx;
         var marked = ctx.Marked;
@@ -717,7 +717,7 @@ internal sealed class PeerFinder : IPeerFinder
 
             var p = row.Person;
             var text = row.Text;
-            double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+            double v1 = p < rank.Length ? rank[p] : 0f;
             if (st.Keep(row.Affinity + (AffinityPeerRanker.ProficiencyWeight * row.Level), v1, Formulas.ZScore(row.Answers, row.Questions), row.Answers, text, row.Key))
             {
                 var i = ctx.Append(p, row.Key);
@@ -745,7 +745,7 @@ internal sealed class PeerFinder : IPeerFinder
             }
 
             var score = ctx.Text[p].Score;
-            double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+            double v1 = p < rank.Length ? rank[p] : 0f;
             var key = OrderKey(columns.Length, t);
             if (st.Keep(0, v1, zeroZ, 0, score, key))
             {
@@ -936,7 +936,7 @@ internal sealed class PeerFinder : IPeerFinder
     /// this slot. A block is skipped without reading it when its bounds are beaten.
     /// </summary>
     private static void PrunedSkill(
-        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int skill, int asker, int people, double decay, float[]? rank, bool anyMarked)
+        ref PruneState st, PeerSkillStats stats, in SkillColumns c, int skill, int asker, int people, double decay, float[] rank, bool anyMarked)
     {
         var ctx = st.Ctx;
         var useText = st.UseText;
@@ -945,14 +945,14 @@ internal sealed class PeerFinder : IPeerFinder
         stats.BlockZ.Snapshot(out var blockZ);
         stats.BlockAffinity.Snapshot(out var blockAffinity);
         stats.BlockLevel.Snapshot(out var blockLevel);
-        var blockRank = rank is null ? null : RankBlocks(stats, rank, c.Person, n);
+        var blockRank = RankBlocks(stats, rank, c.Person, n);
         var marked = ctx.Marked;
         for (var start = 0; start < n; start += PeerSkillStats.BlockSize)
         {
             var end = Math.Min(n, start + PeerSkillStats.BlockSize);
             var b = start >> PeerSkillStats.BlockShift;
             var first = OrderKey(skill, start);
-            var rankBound = blockRank is null ? 0 : blockRank[b];
+            var rankBound = blockRank[b];
 
             // Heaps only get better, so a block whose rank bound is beaten now has every person's ExpertiseRank beaten
             // for the rest of the block: the rank (a random read) is then read only for people some other value keeps.
@@ -993,7 +993,7 @@ internal sealed class PeerFinder : IPeerFinder
                     continue;
                 }
 
-                double v1 = rank is not null && p < rank.Length ? rank[p] : 0f;
+                double v1 = p < rank.Length ? rank[p] : 0f;
                 if (st.Keep(v0, v1, v2, answers, 0, key))
                 {
                     var i = ctx.Append(p, key);

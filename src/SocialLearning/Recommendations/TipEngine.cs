@@ -34,21 +34,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var ctx = s.Context;
         Prepare(s, index, request, now);
         int found;
-        if (ranker is ILinearTipRanker linear)
+        if (HeapTop(s, ranker, k, out found, out scored))
         {
-            found = MaxScore(s, linear.Weights, k, out scored);
-            for (var i = 0; i < found; i++)
-            {
-                docs[i] = s.HeapDoc[i];
-                scores[i] = s.HeapScore[i];
-            }
-
-            return found;
-        }
-
-        if (ranker is PriorTipRanker prior)
-        {
-            found = PriorTop(s, prior, k, out scored);
             for (var i = 0; i < found; i++)
             {
                 docs[i] = s.HeapDoc[i];
@@ -80,9 +67,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var k = request.K;
         int scored;
         int found;
-        if (ranker is ILinearTipRanker or PriorTipRanker)
+        if (HeapTop(s, ranker, k, out found, out scored))
         {
-            found = ranker is ILinearTipRanker linear ? MaxScore(s, linear.Weights, k, out scored) : PriorTop(s, (PriorTipRanker)ranker, k, out scored);
             LoadCandidates(s, found);
             for (var i = 0; i < found; i++)
             {
@@ -130,6 +116,26 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         return new RecommendationResult<TipRecommendation> { Items = items, Ranker = rankerName, Variant = variant, CandidatesScored = scored };
+    }
+
+    /// <summary>
+    /// For rankers the engine can rank without gathering every candidate into the context — linear ones (MaxScore) and
+    /// prior-only ones (<see cref="PriorTop"/>) — puts the top k in the heap, best first, and returns true.
+    /// </summary>
+    private static bool HeapTop(Scratch s, ITipRanker ranker, int k, out int found, out int scored)
+    {
+        switch (ranker)
+        {
+            case ILinearTipRanker linear:
+                found = MaxScore(s, linear.Weights, k, out scored);
+                return true;
+            case PriorTipRanker prior:
+                found = PriorTop(s, prior, k, out scored);
+                return true;
+            default:
+                found = scored = 0;
+                return false;
+        }
     }
 
     /// <summary>Puts the heap's documents (best first) into the context as candidates, with their match scores.</summary>
@@ -411,15 +417,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         Span<double> sums = stackalloc double[4];
         while (true)
         {
-            var d = int.MaxValue;
-            for (var c = 0; c < m; c++)
-            {
-                if (s.Cur[c] < d)
-                {
-                    d = s.Cur[c];
-                }
-            }
-
+            var d = s.MinCurrent(m);
             if (d == int.MaxValue)
             {
                 break;
@@ -459,9 +457,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
     /// <summary>
     /// Top k documents (in the heap, best first) for a ranker whose score is a function of the document alone: the
-    /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block from the newest,
-    /// and a ranker with a block bound (<see cref="PriorTipRanker.BlockBound"/>: recency, hot, popularity, wilson)
-    /// skips every block whose bound is below the k-th score. Same result as scoring every candidate: ties by document order.
+    /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block (newest first, or
+    /// best bound first), and every block whose bound (<see cref="PriorTipRanker.BlockBound"/>: recency, hot,
+    /// popularity, wilson; +∞ for the others) is below the k-th score is skipped. Same result as scoring every
+    /// candidate: ties by document order.
     /// </summary>
     private static int PriorTop(Scratch s, PriorTipRanker ranker, int k, out int scored)
     {
@@ -473,8 +472,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         scored = 0;
         var limit = s.NoMatch ? 0 : s.Limit;
         var blocks = (limit + (1 << TenantIndex.BlockShift) - 1) >> TenantIndex.BlockShift;
-        var bounded = ranker.HasBlockBound;
-        var sorted = bounded && ranker.BestBoundFirst;
+        var sorted = ranker.BestBoundFirst;
         if (sorted)
         {
             // Quality bounds do not follow document order: visit blocks best bound first, so the heap holds the best
@@ -495,7 +493,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         for (var i = 0; i < blocks; i++)
         {
             var b = sorted ? s.BlockOrder[i] : blocks - 1 - i;
-            if (bounded && s.HeapFull && (sorted ? -s.BlockBounds[i] : ranker.BlockBound(Stats(s, b, now))) < s.HeapScore[0])
+            if (s.HeapFull && (sorted ? -s.BlockBounds[i] : ranker.BlockBound(Stats(s, b, now))) < s.HeapScore[0])
             {
                 if (sorted)
                 {
@@ -530,15 +528,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
             while (true)
             {
-                var d = int.MaxValue;
-                for (var c = 0; c < m; c++)
-                {
-                    if (s.Cur[c] < d)
-                    {
-                        d = s.Cur[c];
-                    }
-                }
-
+                var d = s.MinCurrent(m);
                 if (d >= end)
                 {
                     break;
@@ -1072,6 +1062,20 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             }
         }
 
+        /// <summary>The lowest current document over the first <paramref name="m"/> clause lists (int.MaxValue when all are done).</summary>
+        public int MinCurrent(int m)
+        {
+            var d = int.MaxValue;
+            for (var c = 0; c < m; c++)
+            {
+                if (Cur[c] < d)
+                {
+                    d = Cur[c];
+                }
+            }
+
+            return d;
+        }
 
         public int DocAt(int clause, int posting)
         {
