@@ -488,33 +488,41 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
             scores[i] = 0.5 * (baseScores[i] - min) / (max - min + 1e-12);
         }
 
+        // Greedy selection, O(pool²) similarities: each candidate keeps its highest similarity to the items picked
+        // so far, raised once per pick, instead of being compared with every picked item again on every round.
         var features = context.Features as Recommendations.TipColumns;
-        var picked = new List<int>(pool);
-        var remaining = new List<int>(top);
+        var maxSim = new double[pool];
+        var taken = new bool[pool];
         var lambda = _options.MmrLambda;
-        while (remaining.Count > 0)
+        for (var round = 0; round < pool; round++)
         {
             var best = -1;
             var bestValue = double.NegativeInfinity;
-            foreach (var i in remaining)
+            for (var p = 0; p < pool; p++)
             {
-                var maxSim = 0.0;
-                foreach (var j in picked)
+                if (taken[p])
                 {
-                    maxSim = Math.Max(maxSim, Similarity(features, context.Candidates[i], context.Candidates[j]));
+                    continue;
                 }
 
-                var value = (lambda * baseScores[i] / max) - ((1 - lambda) * maxSim);
-                if (value > bestValue)
+                var value = (lambda * baseScores[top[p]] / max) - ((1 - lambda) * maxSim[p]);
+                if (best < 0 || value > bestValue)
                 {
                     bestValue = value;
-                    best = i;
+                    best = p;
                 }
             }
 
-            remaining.Remove(best);
-            scores[best] = 1 + ((double)(pool - picked.Count) / pool);
-            picked.Add(best);
+            taken[best] = true;
+            var picked = top[best];
+            scores[picked] = 1 + ((double)(pool - round) / pool);
+            for (var p = 0; p < pool; p++)
+            {
+                if (!taken[p])
+                {
+                    maxSim[p] = Math.Max(maxSim[p], Similarity(features, context.Candidates[top[p]], context.Candidates[picked]));
+                }
+            }
         }
     }
 
