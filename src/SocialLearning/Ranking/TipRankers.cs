@@ -241,9 +241,10 @@ internal sealed class BlendTipRanker(IOptions<RecommendationOptions> options) : 
 /// <summary>
 /// What the index keeps per block of 1,024 documents, all upper bounds (raised before the values they bound, never
 /// lowered): the newest creation time, the most helpful votes, the highest Wilson bound byte (⌈q · 255⌉ at
-/// <paramref name="IndexWilsonZ"/>) and the highest popularity score.
+/// <paramref name="IndexWilsonZ"/>) and the highest popularity score; with the query's time and the tenant's mean
+/// helpful share (read once per query).
 /// </summary>
-internal readonly record struct BlockStats(int NewestCreatedSeconds, int MostHelpful, byte QualityBound, float MostPopular, double IndexWilsonZ, double NowSeconds);
+internal readonly record struct BlockStats(int NewestCreatedSeconds, int MostHelpful, byte QualityBound, float MostPopular, double IndexWilsonZ, double NowSeconds, double MeanHelpfulShare);
 
 /// <summary>Rankers that score each candidate from its own columns only.</summary>
 internal abstract class PriorTipRanker : ITipRanker
@@ -347,6 +348,15 @@ internal sealed class BayesianTipRanker(IOptions<RecommendationOptions> options)
 
     public override double Score(TipFeatureColumns f, int doc, double nowSeconds) =>
         Formulas.Bayesian(f.Helpful[doc], f.Helpful[doc] + f.NotHelpful[doc], _c, f.MeanHelpfulShare);
+
+    public override bool BestBoundFirst => true;
+
+    /// <summary>
+    /// (C·m + h) / (C + h + n) is largest with no unhelpful votes, and (C·m + h) / (C + h) rises with h since the
+    /// mean m is at most 1: so the block's most helpful votes H bound it (m itself when H is 0). The margin covers rounding.
+    /// </summary>
+    public override double BlockBound(in BlockStats block) =>
+        Formulas.Bayesian(block.MostHelpful, block.MostHelpful, _c, block.MeanHelpfulShare) * (1 + 1e-12);
 
     public override void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {

@@ -459,7 +459,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// Top k documents (in the heap, best first) for a ranker whose score is a function of the document alone: the
     /// candidates (exactly <see cref="Gather"/>'s) are scored straight into the heap, block by block (newest first, or
     /// best bound first), and every block whose bound (<see cref="PriorTipRanker.BlockBound"/>: recency, hot,
-    /// popularity, wilson; +∞ for the others) is below the k-th score is skipped. Same result as scoring every
+    /// popularity, wilson, bayesian; +∞ for a ranker without one) is below the k-th score is skipped. Same result as scoring every
     /// candidate: ties by document order.
     /// </summary>
     private static int PriorTop(Scratch s, PriorTipRanker ranker, int k, out int scored)
@@ -467,6 +467,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var ctx = s.Context;
         var f = ctx.Features;
         var now = s.NowSeconds;
+        var mean = f.MeanHelpfulShare;
         var m = ctx.ClauseCount;
         s.HeapReset(k);
         scored = 0;
@@ -481,7 +482,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             for (var b = 0; b < blocks; b++)
             {
                 s.BlockOrder[b] = blocks - 1 - b;
-                s.BlockBounds[b] = -ranker.BlockBound(Stats(s, blocks - 1 - b, now));
+                s.BlockBounds[b] = -ranker.BlockBound(Stats(s, blocks - 1 - b, now, mean));
             }
 
             Array.Sort(s.BlockBounds, s.BlockOrder, 0, blocks);
@@ -493,7 +494,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         for (var i = 0; i < blocks; i++)
         {
             var b = sorted ? s.BlockOrder[i] : blocks - 1 - i;
-            if (s.HeapFull && (sorted ? -s.BlockBounds[i] : ranker.BlockBound(Stats(s, b, now))) < s.HeapScore[0])
+            if (s.HeapFull && (sorted ? -s.BlockBounds[i] : ranker.BlockBound(Stats(s, b, now, mean))) < s.HeapScore[0])
             {
                 if (sorted)
                 {
@@ -554,8 +555,8 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         return s.HeapSortDescending();
     }
 
-    private static BlockStats Stats(Scratch s, int b, double now) =>
-        new(s.BlockCreated[b], s.BlockHelpful[b], s.BlockQuality[b], s.BlockPopularity[b], s.WilsonZ, now);
+    private static BlockStats Stats(Scratch s, int b, double now, double meanHelpfulShare) =>
+        new(s.BlockCreated[b], s.BlockHelpful[b], s.BlockQuality[b], s.BlockPopularity[b], s.WilsonZ, now, meanHelpfulShare);
 
     /// <summary>Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order.</summary>
     private static int TopOfCandidates(Scratch s, int k)
