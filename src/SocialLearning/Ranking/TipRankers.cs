@@ -606,17 +606,27 @@ internal static class Ranks
     /// The first <c>min(n, top.Length)</c> entries of <see cref="Order"/>, best first, in O(n log top.Length)
     /// without allocating: a bounded heap whose root is the worst kept index. Returns how many were written.
     /// </summary>
+    /// <remarks>
+    /// The heap is seeded with the last <c>top.Length</c> indexes and then offered the others from the first. The
+    /// result does not depend on that order (<see cref="Above"/> is a strict total order), but the cost does: scores
+    /// that rise with the index, as recency's do over documents in creation order, would otherwise replace the root
+    /// on every step (783 µs against 72–82 µs for the other components in the rrf benchmark); seeded from the end, they
+    /// are all below it.
+    /// Scores that fall with the index are the cheap case either way.
+    /// </remarks>
     public static int Top(ReadOnlySpan<double> scores, Span<int> top)
     {
-        var capacity = Math.Min(scores.Length, top.Length);
+        var n = scores.Length;
+        var capacity = Math.Min(n, top.Length);
         if (capacity == 0)
         {
             return 0;
         }
 
         var size = 0;
-        for (var i = 0; i < scores.Length; i++)
+        for (var step = 0; step < n; step++)
         {
+            var i = step < capacity ? n - capacity + step : step - capacity;
             if (size < capacity)
             {
                 var j = size++;

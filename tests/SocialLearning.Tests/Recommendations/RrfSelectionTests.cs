@@ -32,6 +32,40 @@ public sealed class RrfSelectionTests
     }
 
     [Theory]
+    [InlineData("rising", 1_000, 100)]
+    [InlineData("falling", 1_000, 100)]
+    [InlineData("rising-ties", 1_000, 100)]
+    [InlineData("falling-ties", 1_000, 30)]
+    [InlineData("rising", 120, 100)]
+    [InlineData("constant", 500, 50)]
+    public void Top_is_the_head_of_the_full_order_for_sorted_scores(string shape, int n, int depth)
+    {
+        // Top seeds its heap from the end: sorted scores (recency over documents in creation order), with ties
+        // straddling the seeded part, must still give the head of the order, ties by lower index.
+        var scores = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            scores[i] = shape switch
+            {
+                "rising" => i,
+                "falling" => n - i,
+                "rising-ties" => i / 37,
+                "falling-ties" => (n - i) / 37,
+                _ => 1.0,
+            };
+        }
+
+        var order = new int[n];
+        Ranks.Order(scores, order);
+        var top = new int[depth];
+
+        var count = Ranks.Top(scores, top);
+
+        Assert.Equal(Math.Min(n, depth), count);
+        Assert.Equal(order.Take(count), top.Take(count));
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes))]
     public void RankOf_and_Last_are_places_in_the_full_order(int n, int depth, int seed)
     {
