@@ -191,6 +191,10 @@ public class TipRankerBenchmarks
     [Benchmark(OperationsPerInvoke = Ops, Description = "mmr")]
     public int Mmr() => Run("mmr");
 
+    /// <summary>A host's own ranker through the public interface (newest first): the engine's generic path.</summary>
+    [Benchmark(OperationsPerInvoke = Ops, Description = "host newest-first")]
+    public int HostNewestFirst() => Run(SocialLearning.Benchmarks.HostNewestFirst.Name);
+
     private int Run(string ranker)
     {
         var n = 0;

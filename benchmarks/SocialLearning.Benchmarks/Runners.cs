@@ -187,7 +187,7 @@ internal sealed class TipRankerRunners
     {
         _corpus = corpus;
         var services = new ServiceCollection();
-        services.AddSocialLearning().UseInMemoryStorage();
+        services.AddSocialLearning().UseInMemoryStorage().AddTipRanker<HostNewestFirst>(HostNewestFirst.Name);
         var provider = services.BuildServiceProvider();
         _registry = provider.GetRequiredService<TipRankerRegistry>();
         _engine = new TipEngine(provider.GetRequiredService<IOptions<RecommendationOptions>>().Value, _registry);
@@ -198,3 +198,26 @@ internal sealed class TipRankerRunners
     public int Recommend(string ranker, int q) =>
         _engine.Recommend(_corpus.Index, _requests[q], _registry.Get(ranker), ranker, null, _corpus.Now).Items.Count;
 }
+
+/// <summary>
+/// A ranker as a host would write it against the public API (<see cref="ITipRanker"/> only): newest first. The engine
+/// cannot see inside it, so it gathers every candidate and takes the top k of the scores it fills.
+/// </summary>
+internal sealed class HostNewestFirst : ITipRanker
+{
+    public const string Name = "host-newest-first";
+
+    public void Score(TipRankingContext context, Span<double> scores)
+    {
+        var created = context.Features.CreatedAtSeconds;
+        var candidates = context.Candidates;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            scores[i] = created[candidates[i]];
+        }
+    }
+
+    public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation) =>
+        explanation.Add(new ExplanationSignal { Signal = Name, Value = context.Features.CreatedAtSeconds[context.Candidates[candidate]], Text = "newest first" });
+}
+

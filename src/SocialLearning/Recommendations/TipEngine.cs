@@ -558,12 +558,24 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     private static BlockStats Stats(Scratch s, int b, double now, double meanHelpfulShare) =>
         new(s.BlockCreated[b], s.BlockHelpful[b], s.BlockQuality[b], s.BlockPopularity[b], s.WilsonZ, now, meanHelpfulShare);
 
-    /// <summary>Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order.</summary>
+    /// <summary>
+    /// Top k candidate indexes by <see cref="TipContext.Scores"/>; ties by candidate order. The heap is seeded with
+    /// the last k candidates, then offered the others from the first (as <c>Ranks.Top</c>): the result is the same in
+    /// any order, but a ranker whose scores rise with document (creation) order would otherwise replace the root for
+    /// every candidate.
+    /// </summary>
     private static int TopOfCandidates(Scratch s, int k)
     {
         var ctx = s.Context;
         s.HeapReset(k);
-        for (var i = 0; i < ctx.Count; i++)
+        var n = ctx.Count;
+        var seed = Math.Min(n, k);
+        for (var i = n - seed; i < n; i++)
+        {
+            s.Offer(ctx.Scores[i], i);
+        }
+
+        for (var i = 0; i < n - seed; i++)
         {
             s.Offer(ctx.Scores[i], i);
         }
