@@ -75,6 +75,24 @@ public sealed class ImporterTests : IDisposable
     }
 
     [Fact]
+    public void A_dump_of_posts_alone_loads_and_its_notes_say_what_each_missing_file_changes()
+    {
+        Write("Posts.xml", "posts",
+            "<row Id=\"1\" PostTypeId=\"1\" AcceptedAnswerId=\"2\" CreationDate=\"2020-01-01T10:00:00.000\" OwnerUserId=\"5\" Title=\"Q\" Body=\"&lt;p&gt;q&lt;/p&gt;\" Tags=\"|alpha|\" />",
+            "<row Id=\"2\" PostTypeId=\"2\" ParentId=\"1\" CreationDate=\"2020-01-01T11:00:00.000\" OwnerUserId=\"6\" Body=\"&lt;p&gt;a&lt;/p&gt;\" />");
+
+        var corpus = StackExchangeImporter.Load(_dir);
+
+        Assert.Equal(2, corpus.Posts.Count);
+        Assert.Equal("2", corpus.Posts[0].AcceptedAnswerId);
+        Assert.Contains(corpus.Notes, n => n.StartsWith("Users.xml is missing: people appear when they first post", StringComparison.Ordinal));
+        Assert.Contains(corpus.Notes, n => n.StartsWith("Votes.xml is missing: there are no up or down votes, and an accepted answer", StringComparison.Ordinal));
+        Assert.Contains(corpus.Notes, n => n.StartsWith("PostLinks.xml is missing: the related task has no labels", StringComparison.Ordinal));
+        Assert.Contains(corpus.Notes, n => n.StartsWith("Tags.xml is missing: imported skills get no descriptions", StringComparison.Ordinal));
+        Assert.Contains(corpus.Notes, n => n.StartsWith("Comments.xml is missing: the signals it carries are left out", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_folder_without_posts_fails_naming_the_file()
     {
         var ex = Assert.Throws<FileNotFoundException>(() => StackExchangeImporter.Load(_dir));
