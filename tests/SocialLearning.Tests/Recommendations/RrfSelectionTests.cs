@@ -20,15 +20,7 @@ public sealed class RrfSelectionTests
     [MemberData(nameof(Shapes))]
     public void Top_is_the_head_of_the_full_order(int n, int depth, int seed)
     {
-        var scores = Scores(n, seed);
-        var order = new int[n];
-        Ranks.Order(scores, order);
-        var top = new int[depth];
-
-        var count = Ranks.Top(scores, top);
-
-        Assert.Equal(Math.Min(n, depth), count);
-        Assert.Equal(order.Take(count), top.Take(count));
+        AssertTopIsHeadOfOrder(Scores(n, seed), depth);
     }
 
     [Theory]
@@ -55,13 +47,18 @@ public sealed class RrfSelectionTests
             };
         }
 
-        var order = new int[n];
+        AssertTopIsHeadOfOrder(scores, depth);
+    }
+
+    private static void AssertTopIsHeadOfOrder(double[] scores, int depth)
+    {
+        var order = new int[scores.Length];
         Ranks.Order(scores, order);
         var top = new int[depth];
 
         var count = Ranks.Top(scores, top);
 
-        Assert.Equal(Math.Min(n, depth), count);
+        Assert.Equal(Math.Min(scores.Length, depth), count);
         Assert.Equal(order.Take(count), top.Take(count));
     }
 
