@@ -354,6 +354,8 @@ internal sealed class BayesianTipRanker(IOptions<RecommendationOptions> options)
     /// <summary>
     /// (C·m + h) / (C + h + n) is largest with no unhelpful votes, and (C·m + h) / (C + h) rises with h since the
     /// mean m is at most 1: so the block's most helpful votes H bound it (m itself when H is 0). The margin covers rounding.
+    /// m is read once per query for the bounds; a vote elsewhere in the tenant during the query can move the m a score
+    /// reads by that vote's share, as it can already make two documents' scores read different m.
     /// </summary>
     public override double BlockBound(in BlockStats block) =>
         Formulas.Bayesian(block.MostHelpful, block.MostHelpful, _c, block.MeanHelpfulShare) * (1 + 1e-12);
