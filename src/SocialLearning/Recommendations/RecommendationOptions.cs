@@ -197,6 +197,14 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         Check(!string.IsNullOrWhiteSpace(options.DefaultTipRanker), nameof(options.DefaultTipRanker), "set", options.DefaultTipRanker, f);
         Check(!string.IsNullOrWhiteSpace(options.DefaultPeerRanker), nameof(options.DefaultPeerRanker), "set", options.DefaultPeerRanker, f);
         Check(!string.IsNullOrWhiteSpace(options.DefaultStepRanker), nameof(options.DefaultStepRanker), "set", options.DefaultStepRanker, f);
+        // Negative weights are allowed (MaxScore's bounds take max(0, w) of each term); NaN or ∞ would turn every score into NaN.
+        var blend = options.Blend;
+        BlendWeight(blend.Context, nameof(blend.Context), f);
+        BlendWeight(blend.Skill, nameof(blend.Skill), f);
+        BlendWeight(blend.Text, nameof(blend.Text), f);
+        BlendWeight(blend.Gap, nameof(blend.Gap), f);
+        BlendWeight(blend.Quality, nameof(blend.Quality), f);
+        BlendWeight(blend.Freshness, nameof(blend.Freshness), f);
         Experiment(options.TipExperiment, nameof(options.TipExperiment), f);
         Experiment(options.PeerExperiment, nameof(options.PeerExperiment), f);
         return f.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(f);
@@ -227,6 +235,9 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
             }
         }
     }
+
+    private static void BlendWeight(double weight, string name, List<string> failures) =>
+        Check(double.IsFinite(weight), "Blend." + name, "a finite number", weight, failures);
 
     private static void Check(bool ok, string option, string rule, object? value, List<string> failures)
     {

@@ -95,4 +95,29 @@ public sealed class ThreadExpansionTests
         Assert.Contains("TitleWeight", result.FailureMessage, StringComparison.Ordinal);
         Assert.True(validator.Validate(null, new RecommendationOptions { TitleWeight = 3 }).Succeeded);
     }
+
+    [Fact]
+    public void Non_finite_blend_weights_are_rejected_naming_each_weight()
+    {
+        // NaN or infinite weights would make every blend score NaN (or ±∞) and the ranking arbitrary.
+        var validator = new RecommendationOptionsValidator();
+        var options = new RecommendationOptions();
+        options.Blend.Freshness = double.NaN;
+        options.Blend.Quality = double.PositiveInfinity;
+        options.Blend.Text = double.NegativeInfinity;
+
+        var result = validator.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("RecommendationOptions.Blend.Freshness must be a finite number; it was ", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("RecommendationOptions.Blend.Quality", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("RecommendationOptions.Blend.Text", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Blend.Context", result.FailureMessage, StringComparison.Ordinal);
+
+        // Zero and negative weights are allowed: MaxScore's bounds take max(0, w) of each term.
+        var allowed = new RecommendationOptions();
+        allowed.Blend.Text = 0;
+        allowed.Blend.Freshness = -1;
+        Assert.True(validator.Validate(null, allowed).Succeeded);
+    }
 }
