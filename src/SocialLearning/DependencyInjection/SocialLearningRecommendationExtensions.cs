@@ -60,6 +60,7 @@ public static class SocialLearningRecommendationExtensions
 
         services.AddOptions<RecommendationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationRankerNamesValidator>());
         services.TryAddSingleton<RecommendationIndex>();
         services.TryAddSingleton<IRecommendationIndex>(static sp => sp.GetRequiredService<RecommendationIndex>());
         services.TryAddSingleton<TipRankerRegistry>();

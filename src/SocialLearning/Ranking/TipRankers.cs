@@ -489,7 +489,7 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
         }
 
         var baseScores = new double[n];
-        registry.Get(_options.MmrBaseRanker).Score(context, baseScores);
+        registry.Get(_options.MmrBaseRanker, "RecommendationOptions.MmrBaseRanker").Score(context, baseScores);
         var pool = Math.Min(n, Math.Max(_options.MmrPoolSize, context.Request.K));
         var top = new int[pool];
         Ranks.Top(baseScores, top);
@@ -540,7 +540,7 @@ internal sealed class MmrTipRanker(IOptions<RecommendationOptions> options, TipR
 
     public void Explain(TipRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
-        registry.Get(_options.MmrBaseRanker).Explain(context, candidate, explanation);
+        registry.Get(_options.MmrBaseRanker, "RecommendationOptions.MmrBaseRanker").Explain(context, candidate, explanation);
         explanation.Add(new ExplanationSignal { Signal = "mmr", Value = _options.MmrLambda, Text = "picked for variety among similar tips" });
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SocialLearning.Ranking;
 
 namespace SocialLearning;
 
@@ -247,3 +248,92 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         }
     }
 }
+
+/// <summary>
+/// Checks on start that every ranker the options name is registered (built-in or added with <c>AddTipRanker</c> and
+/// the like), so a misspelt name fails once, naming the option, instead of failing every request; and that
+/// <c>mmr</c> and <c>rrf</c> do not name themselves or each other, which would recurse until the process's stack
+/// overflowed at the first request.
+/// </summary>
+internal sealed class RecommendationRankerNamesValidator(
+    IEnumerable<RankerRegistration<ITipRanker>> tips,
+    IEnumerable<RankerRegistration<IPeerRanker>> peers,
+    IEnumerable<RankerRegistration<ILearningStepRanker>> steps) : IValidateOptions<RecommendationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RecommendationOptions options)
+    {
+        var tip = Names(tips);
+        var peer = Names(peers);
+        var step = Names(steps);
+        var f = new List<string>();
+        Registered(options.DefaultTipRanker, nameof(options.DefaultTipRanker), tip, "tip", f);
+        Registered(options.DefaultPeerRanker, nameof(options.DefaultPeerRanker), peer, "peer", f);
+        Registered(options.DefaultStepRanker, nameof(options.DefaultStepRanker), step, "learning-step", f);
+        foreach (var variant in options.TipExperiment?.Variants.Keys ?? [])
+        {
+            Registered(variant, $"{nameof(options.TipExperiment)}.Variants['{variant}']", tip, "tip", f);
+        }
+
+        foreach (var variant in options.PeerExperiment?.Variants.Keys ?? [])
+        {
+            Registered(variant, $"{nameof(options.PeerExperiment)}.Variants['{variant}']", peer, "peer", f);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.MmrBaseRanker))
+        {
+            f.Add($"RecommendationOptions.{nameof(options.MmrBaseRanker)} must be set.");
+        }
+        else if (options.MmrBaseRanker == "mmr")
+        {
+            f.Add($"RecommendationOptions.{nameof(options.MmrBaseRanker)} must not be 'mmr': mmr would re-rank its own ranking without end.");
+        }
+        else
+        {
+            Registered(options.MmrBaseRanker, nameof(options.MmrBaseRanker), tip, "tip", f);
+        }
+
+        var fused = options.RrfTipRankers;
+        if (fused.Count == 0)
+        {
+            f.Add($"RecommendationOptions.{nameof(options.RrfTipRankers)} must name at least one tip ranker.");
+        }
+
+        for (var i = 0; i < fused.Count; i++)
+        {
+            var field = $"{nameof(options.RrfTipRankers)}[{i}]";
+            if (string.IsNullOrWhiteSpace(fused[i]))
+            {
+                f.Add($"RecommendationOptions.{field} must be set.");
+            }
+            else if (fused[i] == "rrf")
+            {
+                f.Add($"RecommendationOptions.{field} must not be 'rrf': rrf would fuse its own ranking without end.");
+            }
+            else
+            {
+                Registered(fused[i], field, tip, "tip", f);
+            }
+        }
+
+        if (options.MmrBaseRanker == "rrf" && fused.Contains("mmr"))
+        {
+            f.Add($"RecommendationOptions.{nameof(options.MmrBaseRanker)} is 'rrf' and {nameof(options.RrfTipRankers)} holds 'mmr': each would call the other without end.");
+        }
+
+        return f.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(f);
+    }
+
+    private static SortedSet<string> Names<TRanker>(IEnumerable<RankerRegistration<TRanker>> registrations)
+        where TRanker : class =>
+        new(registrations.Select(r => r.Name), StringComparer.Ordinal);
+
+    /// <summary>Unset names are <see cref="RecommendationOptionsValidator"/>'s to report.</summary>
+    private static void Registered(string? ranker, string option, SortedSet<string> names, string task, List<string> failures)
+    {
+        if (!string.IsNullOrWhiteSpace(ranker) && !names.Contains(ranker))
+        {
+            failures.Add($"RecommendationOptions.{option} '{ranker}' is not a registered {task} ranker. Registered: {string.Join(", ", names)}.");
+        }
+    }
+}
+
