@@ -63,6 +63,38 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
     }
 
+    /// <summary>
+    /// The names in <c>--rankers</c> that no selected task knows, printed with the names each task knows. The rankers
+    /// are only constructed to read their names (nothing is replayed), then disposed.
+    /// </summary>
+    private static List<string> UnknownRankers(HashSet<string> selected, IReadOnlyList<EvaluationTask> tasks, EvaluationCorpus corpus, int seed)
+    {
+        var byTask = new List<(EvaluationTask Task, List<string> Names)>();
+        foreach (var task in tasks)
+        {
+            var names = new List<string>();
+            foreach (var ranker in StandardRankers.Create(task, corpus, seed))
+            {
+                names.Add(ranker.Name);
+                (ranker as IDisposable)?.Dispose();
+            }
+
+            byTask.Add((task, names));
+        }
+
+        var unknown = selected.Where(s => !byTask.Any(t => t.Names.Contains(s, StringComparer.OrdinalIgnoreCase))).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]--rankers: unknown ranker name(s) {string.Join(", ", unknown)}; nothing was run.[/]");
+            foreach (var (task, names) in byTask)
+            {
+                AnsiConsole.MarkupLineInterpolated($"  {ReportBuilder.TaskName(task)}: {string.Join(", ", names.Order(StringComparer.Ordinal))}");
+            }
+        }
+
+        return unknown;
+    }
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         IReadOnlyList<EvaluationTask> tasks;
@@ -74,7 +106,9 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
         catch (ArgumentException ex)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]--task: {ex.Message}[/]");
+            // The message without ArgumentException's " (Parameter 'name')" suffix: the option is named here.
+            var message = ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+            AnsiConsole.MarkupLineInterpolated($"[red]--task: {message.Trim()}[/]");
             return 2;
         }
 
@@ -98,6 +132,12 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
 
         Console.WriteLine($"dataset {corpus.Name}: {corpus.Posts.Count} posts, {corpus.Users.Count} users, {corpus.Votes.Count} votes, {corpus.Links.Count} links");
+        if (selected is not null && UnknownRankers(selected, tasks, corpus, options.Seed).Count > 0)
+        {
+            // Before any query runs: a misspelt name must not cost a whole evaluation that leaves its ranker out.
+            return 2;
+        }
+
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         RankerFactory factory = (task, c) =>
         {
@@ -147,15 +187,6 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
                 }
             });
             outcome = await Evaluator.EvaluateAsync(corpus, tasks, factory, options, progress, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (selected is not null)
-        {
-            var unknown = selected.Where(s => !known.Contains(s)).ToList();
-            if (unknown.Count > 0)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]Unknown ranker names (ignored): {string.Join(", ", unknown)}. Known: {string.Join(", ", known.Order(StringComparer.Ordinal))}[/]");
-            }
         }
 
         foreach (var note in outcome.Report.Notes)

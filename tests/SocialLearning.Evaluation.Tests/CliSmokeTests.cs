@@ -96,4 +96,17 @@ public sealed class CliSmokeTests : IDisposable
     [Fact]
     public async Task Evaluate_fails_clearly_for_a_missing_dataset() =>
         Assert.Equal(2, await CliApp.RunAsync(["evaluate", "--dataset", Path.Combine(_dir, "nope")]));
+
+    [Fact]
+    public async Task Evaluate_with_a_misspelt_ranker_name_fails_before_running_anything()
+    {
+        var slice = Slice(posts: 300);
+        var json = Path.Combine(_dir, "report.json");
+
+        var exit = await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "routing", "--rankers", "tag-profile,sdk-peer-fusin", "--json", json]);
+
+        Assert.Equal(2, exit);
+        Assert.False(File.Exists(json), "A report was written although a ranker name was unknown.");
+        Assert.Equal(2, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "rooting"]));
+    }
 }
