@@ -34,7 +34,7 @@ dotnet test SocialLearning.Sdk.sln -c Release --no-build -nologo \
 status=${PIPESTATUS[0]}
 
 # Benchmarks must compile and survive a BenchmarkDotNet Dry job (one iteration each, small corpora, in-process).
-# Each benchmark program counts as one check in the totals below.
+# Each benchmark program counts as one check in the totals below, as does the dotnet tool check after them.
 bench_passed=0; bench_failed=0
 for b in SocialLearning.Benchmarks SocialLearning.Storage.Benchmarks; do
   dll="benchmarks/$b/bin/Release/net10.0/$b.dll"
@@ -47,6 +47,18 @@ for b in SocialLearning.Benchmarks SocialLearning.Storage.Benchmarks; do
     bench_failed=$((bench_failed+1)); echo "FAILED: see $out/bench-$b.log"; tail -20 "$out/bench-$b.log"
   fi
 done
+
+# The CLI must pack as the `sociallearning` dotnet tool, install from that package and run. One check.
+echo "== dotnet tool: sociallearning"
+tool_dir="$out/tool"
+if timeout 300 dotnet pack src/SocialLearning.Cli -c Release --no-build -nologo -o "$tool_dir/pkg" > "$out/tool.log" 2>&1 \
+   && timeout 300 dotnet tool install --tool-path "$tool_dir/bin" --add-source "$tool_dir/pkg" SocialLearning.Cli --prerelease >> "$out/tool.log" 2>&1 \
+   && "$tool_dir/bin/sociallearning" --help >> "$out/tool.log" 2>&1 \
+   && grep -q "evaluate" "$out/tool.log"; then
+  bench_passed=$((bench_passed+1)); echo "ok"
+else
+  bench_failed=$((bench_failed+1)); echo "FAILED: see $out/tool.log"; tail -20 "$out/tool.log"
+fi
 
 passed=$bench_passed; failed=$bench_failed; skipped=0; files=0
 for f in "$out"/trx/*.trx; do
