@@ -93,6 +93,17 @@ public sealed class ImporterTests : IDisposable
     }
 
     [Fact]
+    public void A_malformed_date_fails_naming_the_file_the_row_and_the_value()
+    {
+        Write("Posts.xml", "posts", "<row Id=\"1\" PostTypeId=\"1\" CreationDate=\"2020-01-01T10:00:00.000\" OwnerUserId=\"5\" Title=\"Q\" Body=\"q\" Tags=\"|a|\" />");
+        Write("Votes.xml", "votes", "<row Id=\"9\" PostId=\"1\" VoteTypeId=\"2\" CreationDate=\"yesterday\" />");
+
+        var ex = Assert.Throws<InvalidDataException>(() => StackExchangeImporter.Load(_dir));
+
+        Assert.StartsWith("Votes.xml, row Id=9: 'yesterday' is not a date", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_folder_without_posts_fails_naming_the_file()
     {
         var ex = Assert.Throws<FileNotFoundException>(() => StackExchangeImporter.Load(_dir));

@@ -129,10 +129,15 @@ public static class StackExchangeDump
     }
 
     /// <summary>Parses a dump timestamp (ISO-8601 without a zone, UTC in practice).</summary>
+    /// <exception cref="InvalidDataException">The value is not a date.</exception>
     public static DateTimeOffset ParseDate(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var dt = DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dt))
+        {
+            throw new InvalidDataException($"'{value}' is not a date (dumps write them as 2018-03-12T18:05:01.947, in UTC).");
+        }
+
         return new DateTimeOffset(dt, TimeSpan.Zero);
     }
 }

@@ -25,48 +25,18 @@ public static class StackExchangeImporter
         progress?.Report("Posts.xml");
         var posts = new List<CorpusPost>();
         var excerptByPost = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var row in StackExchangeDump.ReadRows(postsPath))
+        IReadOnlyDictionary<string, string>? current = null;
+        try
         {
-            var id = row.GetValueOrDefault("Id");
-            var type = row.GetValueOrDefault("PostTypeId");
-            var created = row.GetValueOrDefault("CreationDate");
-            if (id is null || created is null)
+            foreach (var row in StackExchangeDump.ReadRows(postsPath))
             {
-                continue;
+                current = row;
+                ReadPost(row, posts, excerptByPost);
             }
-
-            switch (type)
-            {
-                case "1":
-                    posts.Add(new CorpusPost
-                    {
-                        Id = id,
-                        Kind = CorpusPostKind.Question,
-                        AuthorId = row.GetValueOrDefault("OwnerUserId"),
-                        CreatedAt = StackExchangeDump.ParseDate(created),
-                        Title = row.GetValueOrDefault("Title") ?? string.Empty,
-                        Body = row.GetValueOrDefault("Body") ?? string.Empty,
-                        Tags = StackExchangeDump.ParseTags(row.GetValueOrDefault("Tags")),
-                        AcceptedAnswerId = row.GetValueOrDefault("AcceptedAnswerId"),
-                    });
-                    break;
-                case "2":
-                    posts.Add(new CorpusPost
-                    {
-                        Id = id,
-                        Kind = CorpusPostKind.Answer,
-                        AuthorId = row.GetValueOrDefault("OwnerUserId"),
-                        CreatedAt = StackExchangeDump.ParseDate(created),
-                        Body = row.GetValueOrDefault("Body") ?? string.Empty,
-                        ParentId = row.GetValueOrDefault("ParentId"),
-                    });
-                    break;
-                case "4":
-                    excerptByPost[id] = TextCleaner.ToPlainText(row.GetValueOrDefault("Body") ?? string.Empty);
-                    break;
-                default:
-                    break;
-            }
+        }
+        catch (InvalidDataException ex) when (current is not null)
+        {
+            throw Malformed("Posts.xml", current, ex);
         }
 
         var postIds = new HashSet<string>(posts.Select(p => p.Id), StringComparer.Ordinal);
@@ -182,6 +152,54 @@ public static class StackExchangeImporter
         return new EvaluationCorpus(name, posts, users, votes, links, tags, TimeSpan.FromDays(1), notes, comments, badges);
     }
 
+    private static void ReadPost(IReadOnlyDictionary<string, string> row, List<CorpusPost> posts, Dictionary<string, string> excerptByPost)
+    {
+        var id = row.GetValueOrDefault("Id");
+        var type = row.GetValueOrDefault("PostTypeId");
+        var created = row.GetValueOrDefault("CreationDate");
+        if (id is null || created is null)
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case "1":
+                posts.Add(new CorpusPost
+                {
+                    Id = id,
+                    Kind = CorpusPostKind.Question,
+                    AuthorId = row.GetValueOrDefault("OwnerUserId"),
+                    CreatedAt = StackExchangeDump.ParseDate(created),
+                    Title = row.GetValueOrDefault("Title") ?? string.Empty,
+                    Body = row.GetValueOrDefault("Body") ?? string.Empty,
+                    Tags = StackExchangeDump.ParseTags(row.GetValueOrDefault("Tags")),
+                    AcceptedAnswerId = row.GetValueOrDefault("AcceptedAnswerId"),
+                });
+                break;
+            case "2":
+                posts.Add(new CorpusPost
+                {
+                    Id = id,
+                    Kind = CorpusPostKind.Answer,
+                    AuthorId = row.GetValueOrDefault("OwnerUserId"),
+                    CreatedAt = StackExchangeDump.ParseDate(created),
+                    Body = row.GetValueOrDefault("Body") ?? string.Empty,
+                    ParentId = row.GetValueOrDefault("ParentId"),
+                });
+                break;
+            case "4":
+                excerptByPost[id] = TextCleaner.ToPlainText(row.GetValueOrDefault("Body") ?? string.Empty);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Malformed data in a row, with the file and the row named.</summary>
+    private static InvalidDataException Malformed(string file, IReadOnlyDictionary<string, string> row, InvalidDataException inner) =>
+        new($"{file}, row Id={row.GetValueOrDefault("Id") ?? "?"}: {inner.Message}", inner);
+
     /// <summary>What leaving out each optional file changes, for the report's notes.</summary>
     private static string Without(string file) => file switch
     {
@@ -202,9 +220,18 @@ public static class StackExchangeImporter
         }
 
         progress?.Report(file);
-        foreach (var row in StackExchangeDump.ReadRows(path))
+        IReadOnlyDictionary<string, string>? current = null;
+        try
         {
-            onRow(row);
+            foreach (var row in StackExchangeDump.ReadRows(path))
+            {
+                current = row;
+                onRow(row);
+            }
+        }
+        catch (InvalidDataException ex) when (current is not null)
+        {
+            throw Malformed(file, current, ex);
         }
     }
 }
