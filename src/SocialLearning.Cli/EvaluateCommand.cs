@@ -59,6 +59,11 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
                 return ValidationResult.Error("--split must be test or validation.");
             }
 
+            if (MaxQueries is < 1)
+            {
+                return ValidationResult.Error($"--max-queries must be 1 or more; it was {MaxQueries.Value.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
             return ValidationResult.Success();
         }
     }
@@ -110,6 +115,30 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             var message = ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : ex.Message;
             AnsiConsole.MarkupLineInterpolated($"[red]--task: {message.Trim()}[/]");
             return 2;
+        }
+
+        // Output folders first: a path that cannot be written must fail now, not after the whole evaluation.
+        foreach (var (option, folder) in new[]
+        {
+            ("--json", settings.Json is { } j ? Path.GetDirectoryName(Path.GetFullPath(j)) : null),
+            ("--html", settings.Html is { } h ? Path.GetDirectoryName(Path.GetFullPath(h)) : null),
+            ("--trec", settings.Trec is { } t ? Path.GetFullPath(t) : null),
+        })
+        {
+            if (folder is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{option}: cannot create the folder '{folder}': {ex.Message}[/]");
+                return 2;
+            }
         }
 
         var selected = settings.Rankers?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);

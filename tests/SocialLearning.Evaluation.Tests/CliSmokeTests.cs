@@ -109,4 +109,17 @@ public sealed class CliSmokeTests : IDisposable
         Assert.False(File.Exists(json), "A report was written although a ranker name was unknown.");
         Assert.Equal(2, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "rooting"]));
     }
+
+    [Fact]
+    public async Task Evaluate_checks_max_queries_and_creates_output_folders_before_running()
+    {
+        var slice = Slice(posts: 300);
+        Assert.NotEqual(0, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--max-queries", "0"]));
+
+        var json = Path.Combine(_dir, "new", "nested", "report.json");
+        var exit = await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "routing", "--rankers", "tag-profile", "--max-queries", "2", "--json", json]);
+
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(json), "The report's folder was not created.");
+    }
 }
