@@ -32,6 +32,8 @@ internal sealed class ImportCommand : Command<ImportCommand.Settings>
     {
         try
         {
+            // The output's folder first, so that a path that cannot be written fails before the input is read.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Out))!);
             if (settings.Dataset is { } dataset)
             {
                 var corpus = StackExchangeImporter.Load(dataset);
@@ -50,7 +52,7 @@ internal sealed class ImportCommand : Command<ImportCommand.Settings>
 
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidDataException or System.Xml.XmlException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return 2;
