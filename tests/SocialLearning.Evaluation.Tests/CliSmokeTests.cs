@@ -122,4 +122,18 @@ public sealed class CliSmokeTests : IDisposable
         Assert.Equal(0, exit);
         Assert.True(File.Exists(json), "The report's folder was not created.");
     }
+
+    [Fact]
+    public async Task Import_writes_host_data_json_into_a_folder_it_creates()
+    {
+        var slice = Slice(posts: 200);
+        var output = Path.Combine(_dir, "out", "host.json");
+
+        Assert.Equal(0, await CliApp.RunAsync(["import", "--dataset", slice, "--out", output]));
+
+        var written = HostDataFormat.Read(output);
+        var direct = StackExchangeImporter.Load(slice);
+        Assert.NotEmpty(written.Posts);
+        Assert.Equal(direct.Posts.Select(p => (p.Id, p.Kind, p.CreatedAt)), written.Posts.Select(p => (p.Id, p.Kind, p.CreatedAt)));
+    }
 }
