@@ -81,7 +81,9 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         public string? Markdown { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Json) ? ValidationResult.Error("--json is required.") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Json) ? ValidationResult.Error("--json is required.")
+            : Split is not ("test" or "validation") ? ValidationResult.Error("--split must be test or validation.")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -105,16 +107,26 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         }
 
         ConsoleReport.Write(report, settings.Split);
-        if (settings.Html is { } html)
+        try
         {
-            File.WriteAllText(html, HtmlReport.Render(report));
-            Console.WriteLine($"wrote {html}");
-        }
+            if (settings.Html is { } html)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
+                File.WriteAllText(html, HtmlReport.Render(report));
+                Console.WriteLine($"wrote {html}");
+            }
 
-        if (settings.Markdown is { } markdown)
+            if (settings.Markdown is { } markdown)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(markdown))!);
+                File.WriteAllText(markdown, MarkdownReport.Render(report, settings.Split));
+                Console.WriteLine($"wrote {markdown}");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            File.WriteAllText(markdown, MarkdownReport.Render(report, settings.Split));
-            Console.WriteLine($"wrote {markdown}");
+            AnsiConsole.MarkupLineInterpolated($"[red]Cannot write the report: {ex.Message}[/]");
+            return 2;
         }
 
         return 0;

@@ -89,8 +89,10 @@ public sealed class CliSmokeTests : IDisposable
         Assert.True(File.Exists(Path.Combine(trec, "related.test.linked.qrels")));
         Assert.True(File.Exists(Path.Combine(trec, "routing.test.lucene-bm25.run")) || File.Exists(Path.Combine(trec, "related.test.lucene-bm25.run")));
 
-        // The saved report renders again.
-        Assert.Equal(0, await CliApp.RunAsync(["report", "--json", json, "--html", Path.Combine(_dir, "again.html")]));
+        // The saved report renders again, into a folder it creates; a split it does not know is an error, not an empty print.
+        Assert.Equal(0, await CliApp.RunAsync(["report", "--json", json, "--html", Path.Combine(_dir, "again", "again.html")]));
+        Assert.True(File.Exists(Path.Combine(_dir, "again", "again.html")));
+        Assert.NotEqual(0, await CliApp.RunAsync(["report", "--json", json, "--split", "train"]));
     }
 
     [Fact]
