@@ -25,19 +25,7 @@ public static class StackExchangeImporter
         progress?.Report("Posts.xml");
         var posts = new List<CorpusPost>();
         var excerptByPost = new Dictionary<string, string>(StringComparer.Ordinal);
-        IReadOnlyDictionary<string, string>? current = null;
-        try
-        {
-            foreach (var row in StackExchangeDump.ReadRows(postsPath))
-            {
-                current = row;
-                ReadPost(row, posts, excerptByPost);
-            }
-        }
-        catch (InvalidDataException ex) when (current is not null)
-        {
-            throw Malformed("Posts.xml", current, ex);
-        }
+        EachRow(postsPath, "Posts.xml", row => ReadPost(row, posts, excerptByPost));
 
         var postIds = new HashSet<string>(posts.Select(p => p.Id), StringComparer.Ordinal);
 
@@ -196,9 +184,6 @@ public static class StackExchangeImporter
         }
     }
 
-    /// <summary>Malformed data in a row, with the file and the row named.</summary>
-    private static InvalidDataException Malformed(string file, IReadOnlyDictionary<string, string> row, InvalidDataException inner) =>
-        new($"{file}, row Id={row.GetValueOrDefault("Id") ?? "?"}: {inner.Message}", inner);
 
     /// <summary>What leaving out each optional file changes, for the report's notes.</summary>
     private static string Without(string file) => file switch
@@ -220,6 +205,12 @@ public static class StackExchangeImporter
         }
 
         progress?.Report(file);
+        EachRow(path, file, onRow);
+    }
+
+    /// <summary>Streams the rows of one dump file into <paramref name="onRow"/>; malformed data names the file and the row.</summary>
+    private static void EachRow(string path, string file, Action<IReadOnlyDictionary<string, string>> onRow)
+    {
         IReadOnlyDictionary<string, string>? current = null;
         try
         {
@@ -231,7 +222,7 @@ public static class StackExchangeImporter
         }
         catch (InvalidDataException ex) when (current is not null)
         {
-            throw Malformed(file, current, ex);
+            throw new InvalidDataException($"{file}, row Id={current.GetValueOrDefault("Id") ?? "?"}: {ex.Message}", ex);
         }
     }
 }
