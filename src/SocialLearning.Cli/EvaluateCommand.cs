@@ -120,8 +120,8 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         // Output folders first: a path that cannot be written must fail now, not after the whole evaluation.
         foreach (var (option, folder) in new[]
         {
-            ("--json", settings.Json is { } j ? Path.GetDirectoryName(Path.GetFullPath(j)) : null),
-            ("--html", settings.Html is { } h ? Path.GetDirectoryName(Path.GetFullPath(h)) : null),
+            ("--json", settings.Json is { } j ? OutputFolder.Of(j) : null),
+            ("--html", settings.Html is { } h ? OutputFolder.Of(h) : null),
             ("--trec", settings.Trec is { } t ? Path.GetFullPath(t) : null),
         })
         {
@@ -167,15 +167,9 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
             return 2;
         }
 
-        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         RankerFactory factory = (task, c) =>
         {
             var all = StandardRankers.Create(task, c, options.Seed).ToList();
-            foreach (var r in all)
-            {
-                known.Add(r.Name);
-            }
-
             if (selected is null)
             {
                 return all;

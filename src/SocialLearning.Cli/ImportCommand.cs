@@ -33,7 +33,7 @@ internal sealed class ImportCommand : Command<ImportCommand.Settings>
         try
         {
             // The output's folder first, so that a path that cannot be written fails before the input is read.
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Out))!);
+            OutputFolder.Create(settings.Out);
             if (settings.Dataset is { } dataset)
             {
                 var corpus = StackExchangeImporter.Load(dataset);
@@ -111,14 +111,14 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         {
             if (settings.Html is { } html)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
+                OutputFolder.Create(html);
                 File.WriteAllText(html, HtmlReport.Render(report));
                 Console.WriteLine($"wrote {html}");
             }
 
             if (settings.Markdown is { } markdown)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(markdown))!);
+                OutputFolder.Create(markdown);
                 File.WriteAllText(markdown, MarkdownReport.Render(report, settings.Split));
                 Console.WriteLine($"wrote {markdown}");
             }
@@ -131,4 +131,14 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
 
         return 0;
     }
+}
+
+/// <summary>Output files' folders, created before the work that fills them so that a bad path fails at once.</summary>
+internal static class OutputFolder
+{
+    /// <summary>The folder <paramref name="file"/> will be written in.</summary>
+    public static string Of(string file) => Path.GetDirectoryName(Path.GetFullPath(file))!;
+
+    /// <summary>Creates the folder <paramref name="file"/> will be written in (nothing if it exists).</summary>
+    public static void Create(string file) => Directory.CreateDirectory(Of(file));
 }
