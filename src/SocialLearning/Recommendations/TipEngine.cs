@@ -27,6 +27,9 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     /// <summary>Documents the last query accepted (filters) before the last bound tests.</summary>
     public static int LastAccepted => t_scratch?.Accepted ?? 0;
 
+    /// <summary>This thread's scratch, for tests that check <see cref="Gather"/> against a reference from inside a ranker.</summary>
+    internal static Scratch? CurrentScratch => t_scratch;
+
     /// <summary>Finds the top <paramref name="k"/>; fills <paramref name="docs"/> and <paramref name="scores"/>, best first; returns how many.</summary>
     public int Search(TenantIndex index, TipRequest request, ITipRanker ranker, DateTimeOffset now, int k, Span<int> docs, Span<double> scores, out int scored)
     {
@@ -389,8 +392,15 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
     // ------------------------------------------------------------------ exhaustive
 
-    /// <summary>Every accepted document that matches a clause (or every accepted document when there are none), with match scores.</summary>
-    private static void Gather(Scratch s)
+    /// <summary>
+    /// Every accepted document that matches a clause (or every accepted document when there are none), in document
+    /// order, with its match scores per clause kind. Term at a
+    /// time within windows of one block (2^BlockShift documents, as Lucene's BooleanScorer does with 2,048): each
+    /// clause's postings in the window add into per-document sums, marked in a bitset that is then read in document
+    /// order. The sums are added in clause order, as a document-at-a-time merge adds them, so every score is the same
+    /// to the bit; the merge paid a pass over all clauses per document to find the next one.
+    /// </summary>
+    internal static void Gather(Scratch s)
     {
         var ctx = s.Context;
         var m = ctx.ClauseCount;
@@ -408,47 +418,78 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             return;
         }
 
+        var limit = s.Limit;
+        var sums = s.WindowSums;
+        var masks = s.WindowMasks;
+        var bits = s.WindowBits;
+        var next = int.MaxValue;
         for (var c = 0; c < m; c++)
         {
             s.Pos[c] = 0;
-            s.Cur[c] = s.DocAt(c, 0);
+            next = Math.Min(next, s.DocAt(c, 0));
         }
 
-        Span<double> sums = stackalloc double[4];
-        while (true)
+        while (next < limit)
         {
-            var d = s.MinCurrent(m);
-            if (d == int.MaxValue)
-            {
-                break;
-            }
-
-            var accept = s.Accept(d);
-            sums.Clear();
-            uint mask = 0;
+            var windowStart = next & ~(Scratch.Window - 1);
+            var windowEnd = Math.Min(limit, windowStart + Scratch.Window);
+            next = int.MaxValue;
             for (var c = 0; c < m; c++)
             {
-                if (s.Cur[c] == d)
+                var docs = ctx.ClauseDocs[c];
+                var length = ctx.ClauseLength[c];
+                var kind = (int)ctx.ClauseKinds[c] - 1;
+                var bit = 1u << c;
+                var p = s.Pos[c];
+                for (; p < length; p++)
                 {
-                    if (accept)
+                    var d = docs[p];
+                    if (d >= windowEnd)
                     {
-                        sums[(int)ctx.ClauseKinds[c] - 1] += s.Contribution(c, s.Pos[c], d);
-                        mask |= 1u << c;
+                        break;
                     }
 
-                    s.Pos[c]++;
-                    s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                    var i = d - windowStart;
+                    sums[(i << 2) + kind] += s.Contribution(c, p, d);
+                    masks[i] |= bit;
+                    bits[i >> 6] |= 1UL << i;
+                }
+
+                s.Pos[c] = p;
+                if (p < length && docs[p] < next)
+                {
+                    next = docs[p];
                 }
             }
 
-            if (accept)
+            for (var word = 0; word < bits.Length; word++)
             {
-                var i = ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
-                ctx.Context[i] = (float)sums[0];
-                ctx.Skill[i] = (float)sums[1];
-                ctx.Text[i] = (float)sums[2];
-                ctx.Gap[i] = (float)sums[3];
-                ctx.Mask[i] = mask;
+                var b = bits[word];
+                if (b == 0)
+                {
+                    continue;
+                }
+
+                bits[word] = 0;
+                while (b != 0)
+                {
+                    var i = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(b);
+                    b &= b - 1;
+                    var d = windowStart + i;
+                    var at = i << 2;
+                    if (s.Accept(d))
+                    {
+                        var candidate = ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
+                        ctx.Context[candidate] = (float)sums[at];
+                        ctx.Skill[candidate] = (float)sums[at + 1];
+                        ctx.Text[candidate] = (float)sums[at + 2];
+                        ctx.Gap[candidate] = (float)sums[at + 3];
+                        ctx.Mask[candidate] = masks[i];
+                    }
+
+                    sums.AsSpan(at, 4).Clear();
+                    masks[i] = 0;
+                }
             }
         }
     }
@@ -520,34 +561,43 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 continue;
             }
 
+            // The block's candidates: every clause's postings in it marked in a bitset, read in document order.
+            var bits = s.WindowBits;
             for (var c = 0; c < m; c++)
             {
-                var p = Array.BinarySearch(ctx.ClauseDocs[c], 0, ctx.ClauseLength[c], start);
-                s.Pos[c] = p >= 0 ? p : ~p;
-                s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                var docs = ctx.ClauseDocs[c];
+                var length = ctx.ClauseLength[c];
+                var p = Array.BinarySearch(docs, 0, length, start);
+                for (p = p >= 0 ? p : ~p; p < length; p++)
+                {
+                    var d = docs[p];
+                    if (d >= end)
+                    {
+                        break;
+                    }
+
+                    bits[(d - start) >> 6] |= 1UL << (d - start);
+                }
             }
 
-            while (true)
+            for (var word = 0; word < bits.Length; word++)
             {
-                var d = s.MinCurrent(m);
-                if (d >= end)
+                var w = bits[word];
+                if (w == 0)
                 {
-                    break;
+                    continue;
                 }
 
-                for (var c = 0; c < m; c++)
+                bits[word] = 0;
+                while (w != 0)
                 {
-                    if (s.Cur[c] == d)
+                    var d = start + (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
+                    w &= w - 1;
+                    if (s.Accept(d))
                     {
-                        s.Pos[c]++;
-                        s.Cur[c] = s.DocAt(c, s.Pos[c]);
+                        scored++;
+                        s.Offer(ranker.Score(f, d, now), d);
                     }
-                }
-
-                if (s.Accept(d))
-                {
-                    scored++;
-                    s.Offer(ranker.Score(f, d, now), d);
                 }
             }
         }
@@ -1010,7 +1060,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     {
         public readonly TipContext Context = new();
         public readonly int[] Pos = new int[TipContext.MaxClauses];
-        public readonly int[] Cur = new int[TipContext.MaxClauses];
         public readonly int[] Perm = new int[TipContext.MaxClauses];
         public readonly int[][] Lists = new int[TipContext.MaxClauses][];
         public readonly byte[]?[] ListFreqs = new byte[TipContext.MaxClauses][];
@@ -1063,6 +1112,15 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         public bool HeapFull => HeapSize == HeapCapacity;
 
+        /// <summary>Documents per window of <see cref="Gather"/> and the prior walk: one index block.</summary>
+        public const int Window = 1 << TenantIndex.BlockShift;
+
+        // A window's per-document match sums (4 clause kinds each), matched clauses, and which documents matched;
+        // every entry is back to 0 when a window has been read.
+        public readonly double[] WindowSums = new double[Window * 4];
+        public readonly uint[] WindowMasks = new uint[Window];
+        public readonly ulong[] WindowBits = new ulong[Window / 64];
+
         public int[] BlockOrder = [];
         public double[] BlockBounds = [];
 
@@ -1073,21 +1131,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 BlockOrder = new int[Math.Max(blocks, BlockOrder.Length * 2)];
                 BlockBounds = new double[BlockOrder.Length];
             }
-        }
-
-        /// <summary>The lowest current document over the first <paramref name="m"/> clause lists (int.MaxValue when all are done).</summary>
-        public int MinCurrent(int m)
-        {
-            var d = int.MaxValue;
-            for (var c = 0; c < m; c++)
-            {
-                if (Cur[c] < d)
-                {
-                    d = Cur[c];
-                }
-            }
-
-            return d;
         }
 
         public int DocAt(int clause, int posting)
