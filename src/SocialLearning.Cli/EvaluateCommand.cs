@@ -275,7 +275,7 @@ internal static class ConsoleReport
                 }
 
                 cells.Add(ranker.VersusBestBaseline is { } c
-                    ? string.Create(CultureInfo.InvariantCulture, $"{c.Difference:+0.000;-0.000} ({(c.RelativeDifference is { } r ? r.ToString("+0%;-0%", CultureInfo.InvariantCulture) : "n/a")}, p={c.PValue:0.000})")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{Signed.Difference(c.Difference)} ({(c.RelativeDifference is { } r ? Signed.Percent(r) : "n/a")}, p={c.PValue:0.000})")
                     : "—");
                 cells.Add(string.Create(CultureInfo.InvariantCulture, $"{ranker.Latency.P50Ms:0.00}/{ranker.Latency.P99Ms:0.00}"));
                 table.AddRow(cells.Select(c => new Text(c)).ToArray());

@@ -67,8 +67,8 @@ public static class HtmlReport
             sb.Append("<td>").Append(F(r.CatalogCoverageAt10)).Append("</td>");
             if (r.VersusBestBaseline is { } c)
             {
-                sb.Append("<td>").Append(c.Difference.ToString("+0.000;-0.000", CultureInfo.InvariantCulture))
-                  .Append(c.RelativeDifference is { } rel ? " (" + rel.ToString("+0%;-0%", CultureInfo.InvariantCulture) + ")" : string.Empty)
+                sb.Append("<td>").Append(Signed.Difference(c.Difference))
+                  .Append(c.RelativeDifference is { } rel ? " (" + Signed.Percent(rel) + ")" : string.Empty)
                   .Append(" <span class=\"ci\">[").Append(F(c.DifferenceLow)).Append(", ").Append(F(c.DifferenceHigh)).Append("]</span></td><td>").Append(F(c.PValue)).Append("</td>");
             }
             else

@@ -34,8 +34,8 @@ public static class MarkdownReport
                 sb.Append(CultureInfo.InvariantCulture, $" {r.Metrics["coverage"].Mean:0.00} |");
                 if (r.VersusBestBaseline is { } c)
                 {
-                    var rel = c.RelativeDifference is { } x ? x.ToString(" (+0%; (-0%", CultureInfo.InvariantCulture) + ")" : string.Empty;
-                    sb.Append(CultureInfo.InvariantCulture, $" {c.Difference:+0.000;-0.000}{rel} [{c.DifferenceLow:+0.000;-0.000}, {c.DifferenceHigh:+0.000;-0.000}] | {c.PValue:0.000} |");
+                    var rel = c.RelativeDifference is { } x ? " (" + Signed.Percent(x) + ")" : string.Empty;
+                    sb.Append(CultureInfo.InvariantCulture, $" {Signed.Difference(c.Difference)}{rel} [{Signed.Difference(c.DifferenceLow)}, {Signed.Difference(c.DifferenceHigh)}] | {c.PValue:0.000} |");
                 }
                 else
                 {
