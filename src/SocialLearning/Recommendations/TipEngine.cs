@@ -394,11 +394,11 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
     /// <summary>
     /// Every accepted document that matches a clause (or every accepted document when there are none), in document
-    /// order, with its match scores per clause kind. Term at a
-    /// time within windows of one block (2^BlockShift documents, as Lucene's BooleanScorer does with 2,048): each
-    /// clause's postings in the window add into per-document sums, marked in a bitset that is then read in document
-    /// order. The sums are added in clause order, as a document-at-a-time merge adds them, so every score is the same
-    /// to the bit; the merge paid a pass over all clauses per document to find the next one.
+    /// order, with its match scores per clause kind. Term at a time within windows of one block (2^BlockShift
+    /// documents, as Lucene's BooleanScorer does with 2,048): each clause's postings in the window add into
+    /// per-document sums, marked in a bitset that is then read in document order. The sums are added in clause order,
+    /// as a document-at-a-time merge adds them, so every score is the same to the bit; the merge paid a pass over all
+    /// clauses per document to find the next one.
     /// </summary>
     internal static void Gather(Scratch s)
     {
@@ -421,7 +421,6 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         var limit = s.Limit;
         var sums = s.WindowSums;
         var masks = s.WindowMasks;
-        var bits = s.WindowBits;
         var next = int.MaxValue;
         for (var c = 0; c < m; c++)
         {
@@ -452,7 +451,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                     var i = d - windowStart;
                     sums[(i << 2) + kind] += s.Contribution(c, p, d);
                     masks[i] |= bit;
-                    bits[i >> 6] |= 1UL << i;
+                    s.Mark(i);
                 }
 
                 s.Pos[c] = p;
@@ -462,34 +461,24 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 }
             }
 
-            for (var word = 0; word < bits.Length; word++)
+            var word = -1;
+            var marked = 0UL;
+            while (s.NextMarked(ref word, ref marked, out var i))
             {
-                var b = bits[word];
-                if (b == 0)
+                var d = windowStart + i;
+                var at = i << 2;
+                if (s.Accept(d))
                 {
-                    continue;
+                    var candidate = ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
+                    ctx.Context[candidate] = (float)sums[at];
+                    ctx.Skill[candidate] = (float)sums[at + 1];
+                    ctx.Text[candidate] = (float)sums[at + 2];
+                    ctx.Gap[candidate] = (float)sums[at + 3];
+                    ctx.Mask[candidate] = masks[i];
                 }
 
-                bits[word] = 0;
-                while (b != 0)
-                {
-                    var i = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(b);
-                    b &= b - 1;
-                    var d = windowStart + i;
-                    var at = i << 2;
-                    if (s.Accept(d))
-                    {
-                        var candidate = ctx.AddCandidate(d, s.IsSeen(d) ? (byte)1 : (byte)0);
-                        ctx.Context[candidate] = (float)sums[at];
-                        ctx.Skill[candidate] = (float)sums[at + 1];
-                        ctx.Text[candidate] = (float)sums[at + 2];
-                        ctx.Gap[candidate] = (float)sums[at + 3];
-                        ctx.Mask[candidate] = masks[i];
-                    }
-
-                    sums.AsSpan(at, 4).Clear();
-                    masks[i] = 0;
-                }
+                sums.AsSpan(at, 4).Clear();
+                masks[i] = 0;
             }
         }
     }
@@ -561,8 +550,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 continue;
             }
 
-            // The block's candidates: every clause's postings in it marked in a bitset, read in document order.
-            var bits = s.WindowBits;
+            // The block's candidates: every clause's postings in it marked in the window bitset, read in document order.
             for (var c = 0; c < m; c++)
             {
                 var docs = ctx.ClauseDocs[c];
@@ -576,28 +564,19 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                         break;
                     }
 
-                    bits[(d - start) >> 6] |= 1UL << (d - start);
+                    s.Mark(d - start);
                 }
             }
 
-            for (var word = 0; word < bits.Length; word++)
+            var word = -1;
+            var marked = 0UL;
+            while (s.NextMarked(ref word, ref marked, out var position))
             {
-                var w = bits[word];
-                if (w == 0)
+                var d = start + position;
+                if (s.Accept(d))
                 {
-                    continue;
-                }
-
-                bits[word] = 0;
-                while (w != 0)
-                {
-                    var d = start + (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
-                    w &= w - 1;
-                    if (s.Accept(d))
-                    {
-                        scored++;
-                        s.Offer(ranker.Score(f, d, now), d);
-                    }
+                    scored++;
+                    s.Offer(ranker.Score(f, d, now), d);
                 }
             }
         }
@@ -1120,6 +1099,34 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         public readonly double[] WindowSums = new double[Window * 4];
         public readonly uint[] WindowMasks = new uint[Window];
         public readonly ulong[] WindowBits = new ulong[Window / 64];
+
+        /// <summary>Marks position <paramref name="position"/> (0 to <see cref="Window"/> − 1) of the window bitset.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Mark(int position) => WindowBits[position >> 6] |= 1UL << position;
+
+        /// <summary>
+        /// The next marked position of the window bitset in ascending order, clearing the bitset as it is read (start
+        /// with <paramref name="word"/> −1 and <paramref name="marked"/> 0); false when none is left, the bitset then all 0.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public bool NextMarked(ref int word, ref ulong marked, out int position)
+        {
+            while (marked == 0)
+            {
+                if (++word >= WindowBits.Length)
+                {
+                    position = 0;
+                    return false;
+                }
+
+                marked = WindowBits[word];
+                WindowBits[word] = 0;
+            }
+
+            position = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(marked);
+            marked &= marked - 1;
+            return true;
+        }
 
         public int[] BlockOrder = [];
         public double[] BlockBounds = [];
