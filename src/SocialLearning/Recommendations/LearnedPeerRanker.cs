@@ -41,14 +41,35 @@ internal static class LearnedPeerFeatures
         Span<double> x, double inSkill, double inSkillAccepted, double total, double answers, double accepted,
         double daysSinceLast, double recent, double background, double acceptRate, double answeredAsker)
     {
-        x[0] = Math.Log(1 + inSkill);
-        x[1] = Math.Log(1 + total);
+        x[0] = LogOnePlus(inSkill);
+        x[1] = LogOnePlus(total);
         x[2] = Math.Log(1 + Math.Max(0, daysSinceLast));
         x[3] = Math.Log(1 + recent);
         x[4] = Math.Log((inSkill + (ShareSmoothing * background)) / (total + ShareSmoothing));
         x[5] = (accepted + (AcceptPrior * acceptRate)) / (answers + AcceptPrior);
-        x[6] = Math.Log(1 + answeredAsker);
-        x[7] = Math.Log(1 + inSkillAccepted);
+        x[6] = LogOnePlus(answeredAsker);
+        x[7] = LogOnePlus(inSkillAccepted);
+    }
+
+    /// <summary>ln(1 + n): four of the features are counts, so small whole counts are read from a table of the values
+    /// <see cref="Math.Log(double)"/> gives for them (the same bits), anything else is computed.</summary>
+    public static double LogOnePlus(double n)
+    {
+        var i = (int)n; // saturating: NaN → 0, which then fails the equality below
+        return (uint)i < (uint)LogOnePlusTable.Length && i == n ? LogOnePlusTable[i] : Math.Log(1 + n);
+    }
+
+    private static readonly double[] LogOnePlusTable = BuildLogOnePlusTable(4096);
+
+    private static double[] BuildLogOnePlusTable(int length)
+    {
+        var table = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            table[i] = Math.Log(1 + (double)i);
+        }
+
+        return table;
     }
 }
 
@@ -387,17 +408,9 @@ internal sealed class LearnedPeerHistory
     /// <summary>At most this many training questions, the most recent ones, are fitted on (bounds the fit's cost).</summary>
     public const int MaxQuestions = 2000;
 
-
-    public required double[] Total { get; init; }
-
-    public required double[] AnswerCount { get; init; }
-
-    public required double[] AcceptedCount { get; init; }
-
-    public required double[] LastSeconds { get; init; }
-
-    /// <summary>Decayed activity at <see cref="ReferenceSeconds"/>.</summary>
-    public required double[] Recent { get; init; }
+    /// <summary>Per person number, everything a query reads about them, in one row (a query reads the rows of
+    /// thousands of people in no useful order; one row is one cache line where five arrays were five).</summary>
+    public required LearnedPeerPerson[] People { get; init; }
 
     public required double[] SkillContributions { get; init; }
 
@@ -405,7 +418,8 @@ internal sealed class LearnedPeerHistory
 
     public required double AcceptRate { get; init; }
 
-    public required Dictionary<long, int> AskerAnswerer { get; init; }
+    /// <summary>Asker → the people who answered their visible questions, with how many each (askers never answered are absent).</summary>
+    public required Dictionary<int, (int Person, int Count)[]> AnswerersOf { get; init; }
 
     public required double ReferenceSeconds { get; init; }
 
@@ -417,8 +431,9 @@ internal sealed class LearnedPeerHistory
     public double Background(int skill) =>
         ((skill >= 0 && skill < SkillContributions.Length ? SkillContributions[skill] : 0) + 0.5) / (TotalContributions + 1);
 
-    public int AnsweredAsker(int asker, int person) =>
-        asker >= 0 && AskerAnswerer.TryGetValue(Key(asker, person), out var n) ? n : 0;
+    /// <summary>The people who answered <paramref name="asker"/> and how often; empty for an asker nobody answered.</summary>
+    public (int Person, int Count)[] Answerers(int asker) =>
+        asker >= 0 && AnswerersOf.TryGetValue(asker, out var answerers) ? answerers : [];
 
     public static long Key(int asker, int answerer) => ((long)asker << 32) | (uint)answerer;
 
@@ -428,18 +443,15 @@ internal sealed class LearnedPeerHistory
     public static LearnedPeerHistory Compute(TenantIndex index, double referenceSeconds)
     {
         var people = index.LearnerIds.Count;
-        var total = new double[people];
-        var answers = new double[people];
-        var accepted = new double[people];
-        var last = new double[people];
-        var recent = new double[people];
+        var rows = new LearnedPeerPerson[people];
         var skills = new double[Math.Max(1, index.Skills.Count)];
         var all = 0.0;
         var pairs = new Dictionary<long, int>();
         var answered = 0;
+        long answerTotal = 0, acceptedTotal = 0;
         var first = double.PositiveInfinity;
         var (limit, kinds, flags, authors, created, parents, accepts, itemDoc) = Documents(index);
-        Array.Fill(last, double.NegativeInfinity);
+        Array.Fill(rows, new LearnedPeerPerson { LastSeconds = double.NegativeInfinity });
         for (var d = 0; d < limit; d++)
         {
             if ((flags[d] & TenantIndex.FlagVisible) != TenantIndex.FlagVisible)
@@ -456,16 +468,19 @@ internal sealed class LearnedPeerHistory
             var author = authors[d];
             if (author >= 0 && author < people)
             {
-                total[author] += 1;
-                last[author] = Math.Max(last[author], created[d]);
-                recent[author] += double.Exp2(-Math.Max(0, referenceSeconds - created[d]) / LearnedPeerFeatures.ActivityHalfLifeSeconds);
+                ref var row = ref rows[author];
+                row.Total++;
+                row.LastSeconds = Math.Max(row.LastSeconds, created[d]);
+                row.Recent += double.Exp2(-Math.Max(0, referenceSeconds - created[d]) / LearnedPeerFeatures.ActivityHalfLifeSeconds);
                 if (kinds[d] == (byte)ContributionKind.Answer)
                 {
-                    answers[author] += 1;
+                    row.Answers++;
+                    answerTotal++;
                     var isAccepted = accepts[d] > 0;
                     if (isAccepted)
                     {
-                        accepted[author] += 1;
+                        row.Accepted++;
+                        acceptedTotal++;
                     }
 
                     var asker = AskerOf(parents[d], itemDoc, flags, authors, kinds);
@@ -488,18 +503,15 @@ internal sealed class LearnedPeerHistory
             }
         }
 
-        var answerTotal = answers.Sum();
         return new LearnedPeerHistory
         {
-            Total = total,
-            AnswerCount = answers,
-            AcceptedCount = accepted,
-            LastSeconds = last,
-            Recent = recent,
+            People = rows,
             SkillContributions = skills,
             TotalContributions = all,
-            AcceptRate = answerTotal == 0 ? 0 : accepted.Sum() / answerTotal,
-            AskerAnswerer = pairs,
+            AcceptRate = answerTotal == 0 ? 0 : (double)acceptedTotal / answerTotal,
+            AnswerersOf = pairs
+                .GroupBy(pair => (int)(pair.Key >> 32), pair => ((int)pair.Key, pair.Value))
+                .ToDictionary(group => group.Key, group => group.ToArray()),
             ReferenceSeconds = referenceSeconds,
             FirstSeconds = double.IsPositiveInfinity(first) ? referenceSeconds : first,
             Answered = answered,
@@ -862,32 +874,57 @@ internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options,
 
     public void Score(PeerRankingContext context, Span<double> scores)
     {
-        var (history, model, background, now, asker) = Prepare(context);
-        if (model is null)
+        var query = Prepare(context);
+        if (query.Model is not { } model)
         {
             _fallback.Score(context, scores);
             return;
         }
 
+        // The spans once, not per candidate (each is a virtual property of the context).
+        var candidates = context.Candidates;
+        var answers = context.Answers;
+        var shared = context.Shared;
+        var accepted = context.AcceptedAnswers;
         Span<double> x = stackalloc double[LearnedPeerFeatures.Count];
-        for (var i = 0; i < context.Candidates.Length; i++)
+        for (var i = 0; i < candidates.Length; i++)
         {
-            Features(context, i, history, background, now, asker, x);
+            Features(query, candidates[i], answers[i] + shared[i], accepted[i], answeredAsker: 0, x);
             scores[i] = model.Score(x);
+        }
+
+        // Few people have answered this asker before: score those again with their count, instead of a pair lookup
+        // for every candidate.
+        var gathered = (PeerContext)context;
+        foreach (var (person, count) in query.AskerAnswerers)
+        {
+            var i = gathered.IndexOf(person);
+            if (i >= 0)
+            {
+                Features(query, person, answers[i] + shared[i], accepted[i], count, x);
+                scores[i] = model.Score(x);
+            }
         }
     }
 
     public void Explain(PeerRankingContext context, int candidate, ICollection<ExplanationSignal> explanation)
     {
-        var (history, model, background, now, asker) = Prepare(context);
-        if (model is null)
+        var query = Prepare(context);
+        if (query.Model is not { } model)
         {
             _fallback.Explain(context, candidate, explanation);
             return;
         }
 
         Span<double> x = stackalloc double[LearnedPeerFeatures.Count];
-        Features(context, candidate, history, background, now, asker, x);
+        var person = context.Candidates[candidate];
+        var answeredAsker = 0;
+        foreach (var (answerer, count) in query.AskerAnswerers)
+        {
+            answeredAsker = answerer == person ? count : answeredAsker;
+        }
+
+        Features(query, person, context.Answers[candidate] + context.Shared[candidate], context.AcceptedAnswers[candidate], answeredAsker, x);
         var best = 0;
         var bestValue = double.NegativeInfinity;
         for (var j = 0; j < x.Length; j++)
@@ -909,27 +946,29 @@ internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options,
         PeerExplain.Evidence(context, candidate, explanation);
     }
 
-    internal static void Features(PeerRankingContext context, int i, LearnedPeerHistory history, double background, double now, int asker, Span<double> x)
+    /// <summary>The features of person <paramref name="p"/> with <paramref name="inSkill"/> helping contributions
+    /// (<paramref name="inSkillAccepted"/> accepted answers) in the query's skills, who answered the asker
+    /// <paramref name="answeredAsker"/> times.</summary>
+    internal static void Features(in LearnedPeerQuery query, int p, int inSkill, int inSkillAccepted, int answeredAsker, Span<double> x)
     {
-        var p = context.Candidates[i];
-        var known = p >= 0 && p < history.Total.Length;
-        var last = known && !double.IsNegativeInfinity(history.LastSeconds[p]) ? history.LastSeconds[p] : history.FirstSeconds;
-        var recent = known ? history.Recent[p] * double.Exp2(-Math.Max(0, now - history.ReferenceSeconds) / LearnedPeerFeatures.ActivityHalfLifeSeconds) : 0;
+        var history = query.History;
+        var row = p >= 0 && p < history.People.Length ? history.People[p] : LearnedPeerPerson.Unknown;
+        var last = !double.IsNegativeInfinity(row.LastSeconds) ? row.LastSeconds : history.FirstSeconds;
         LearnedPeerFeatures.Write(
             x,
-            context.Answers[i] + context.Shared[i],
-            context.AcceptedAnswers[i],
-            known ? history.Total[p] : 0,
-            known ? history.AnswerCount[p] : 0,
-            known ? history.AcceptedCount[p] : 0,
-            (now - last) / 86400.0,
-            recent,
-            background,
+            inSkill,
+            inSkillAccepted,
+            row.Total,
+            row.Answers,
+            row.Accepted,
+            (query.Now - last) / 86400.0,
+            row.Recent * query.RecentDecay,
+            query.Background,
             history.AcceptRate,
-            history.AnsweredAsker(asker, p));
+            answeredAsker);
     }
 
-    private (LearnedPeerHistory History, LearnedPeerModel? Model, double Background, double Now, int Asker) Prepare(PeerRankingContext context)
+    private LearnedPeerQuery Prepare(PeerRankingContext context)
     {
         var index = ((PeerContext)context).Index;
         var (history, model, _) = LearnedPeerModels.Get(index, _options.ExpertiseRankRefreshInterval, time);
@@ -940,6 +979,33 @@ internal sealed class LearnedPeerRanker(IOptions<RecommendationOptions> options,
             background += history.Background(index.Skills.Find(skills[s]));
         }
 
-        return (history, model, background, (context.Now - TipFeatureColumns.Epoch).TotalSeconds, index.FindLearner(context.Request.Asker.Value));
+        var now = (context.Now - TipFeatureColumns.Epoch).TotalSeconds;
+        return new LearnedPeerQuery(
+            history,
+            model,
+            background,
+            now,
+            double.Exp2(-Math.Max(0, now - history.ReferenceSeconds) / LearnedPeerFeatures.ActivityHalfLifeSeconds),
+            history.Answerers(index.FindLearner(context.Request.Asker.Value)));
     }
 }
+
+/// <summary>One person's activity in <see cref="LearnedPeerHistory"/>: helping contributions, answers and accepted
+/// answers, the time of the last helping contribution (−∞ if none), and decayed activity at the history's reference
+/// time.</summary>
+internal struct LearnedPeerPerson
+{
+    public static readonly LearnedPeerPerson Unknown = new() { LastSeconds = double.NegativeInfinity };
+
+    public int Total;
+    public int Answers;
+    public int Accepted;
+    public double LastSeconds;
+    public double Recent;
+}
+
+/// <summary>What one peer query's features share: the history and model, Σ background over its skills, the time in
+/// seconds, the decay of <see cref="LearnedPeerPerson.Recent"/> from its reference time to now, and the people who
+/// answered the asker before (with how often).</summary>
+internal readonly record struct LearnedPeerQuery(
+    LearnedPeerHistory History, LearnedPeerModel? Model, double Background, double Now, double RecentDecay, (int Person, int Count)[] AskerAnswerers);

@@ -228,6 +228,11 @@ internal sealed class PeerContext : PeerRankingContext
     }
 
     /// <summary>The candidate index of a person, adding them with zero evidence when new.</summary>
+    /// <summary>The candidate index of <paramref name="person"/> in this query, or −1 if they were not gathered. Only
+    /// after the full gather (<see cref="Of"/>); the pruned one appends without slots and may reorder.</summary>
+    public int IndexOf(int person) =>
+        (uint)person < (uint)Slot.Length && Slot[person].Stamp == CurrentStamp ? Slot[person].Index : -1;
+
     public int Of(int person)
     {
         ref var entry = ref Slot[person];

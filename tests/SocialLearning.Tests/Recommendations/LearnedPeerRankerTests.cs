@@ -24,6 +24,18 @@ public sealed class LearnedPeerRankerTests
     }
 
     [Fact]
+    public void LogOnePlus_gives_the_bits_of_Math_Log_inside_and_outside_its_table()
+    {
+        double[] values = [0, 1, 2, 3, 4095, 4096, 4097, 100_000, 0.5, 2.25, 1e-9, -0.5, double.MaxValue];
+        foreach (var n in values.Concat(Enumerable.Range(0, 5000).Select(i => (double)i)))
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Math.Log(1 + n)), BitConverter.DoubleToInt64Bits(LearnedPeerFeatures.LogOnePlus(n)));
+        }
+
+        Assert.True(double.IsNaN(LearnedPeerFeatures.LogOnePlus(double.NaN)));
+    }
+
+    [Fact]
     public void Fit_converges_on_a_separable_example_and_is_deterministic()
     {
         // Two features; the positive always has the larger first feature, the second is noise.
@@ -237,6 +249,68 @@ public sealed class LearnedPeerRankerTests
             var result = await f.Peers.FindAsync(new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], K = 10, Ranker = "learned" });
             Assert.Contains(result.Items[0].Explanation, e => e.Signal == "learned");
             return [.. result.Items.Select(p => p.Learner.Value)];
+        }
+    }
+
+    [Fact]
+    public async Task Scores_are_the_model_over_each_candidates_features_answers_to_the_asker_included()
+    {
+        // 40 excel questions, asked in turn by "asker" and "other", answered by p0–p5 in a pattern that gives each
+        // of them a different number of answers to "asker" (p5 none), so the answered-asker feature differs.
+        await using var f = new EngineFixture(o => o.PeerLoadPenalty = 0);
+        string[] people = ["asker", "other", "p0", "p1", "p2", "p3", "p4", "p5"];
+        foreach (var who in people)
+        {
+            await f.Learner(who);
+        }
+
+        var excelAnswers = new Dictionary<string, int>();
+        var answeredAsker = new Dictionary<string, int>();
+        for (var q = 0; q < 40; q++)
+        {
+            var askerOfQ = q % 2 == 0 ? "asker" : "other";
+            var question = await f.Share(askerOfQ, $"Question {q}", "excel", skills: ["excel"], kind: ContributionKind.Question);
+            f.Time.Advance(TimeSpan.FromHours(1));
+            var answerer = people[2 + ((q * q) % 7 % 6)];
+            await f.Share(answerer, $"Answer {q}", "excel", skills: ["excel"], kind: ContributionKind.Answer, parent: question.Id);
+            excelAnswers[answerer] = excelAnswers.GetValueOrDefault(answerer) + 1;
+            if (askerOfQ == "asker")
+            {
+                answeredAsker[answerer] = answeredAsker.GetValueOrDefault(answerer) + 1;
+            }
+
+            f.Time.Advance(TimeSpan.FromDays(1));
+        }
+
+        var request = new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], K = 10, Ranker = "learned" };
+        var result = await f.Peers.FindAsync(request);
+        var index = await f.Provider.GetRequiredService<RecommendationIndex>().GetCurrentAsync(T1);
+        var (history, model, _) = LearnedPeerModels.Get(index, new RecommendationOptions().ExpertiseRankRefreshInterval, f.Time);
+        Assert.NotNull(model);
+        Assert.True(answeredAsker.Values.Distinct().Count() >= 3, "the fixture must give the answerers different counts");
+
+        var now = (f.Time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
+        var background = history.Background(index.Skills.Find(request.Skills[0]));
+        var x = new double[LearnedPeerFeatures.Count];
+        Assert.Equal(excelAnswers.Keys.Order(StringComparer.Ordinal), result.Items.Select(p => p.Learner.Value).Order(StringComparer.Ordinal));
+        foreach (var item in result.Items)
+        {
+            var who = item.Learner.Value;
+            var p = index.FindLearner(who);
+            LearnedPeerFeatures.Write(
+                x,
+                inSkill: excelAnswers[who],
+                inSkillAccepted: 0,
+                total: history.People[p].Total,
+                answers: history.People[p].Answers,
+                accepted: history.People[p].Accepted,
+                daysSinceLast: (now - history.People[p].LastSeconds) / 86400.0,
+                recent: history.People[p].Recent * Math.Pow(2, -(now - history.ReferenceSeconds) / LearnedPeerFeatures.ActivityHalfLifeSeconds),
+                background: background,
+                acceptRate: history.AcceptRate,
+                answeredAsker: answeredAsker.GetValueOrDefault(who));
+            Assert.Equal(model.Score(x), item.Score, 9);
+            Assert.Equal(model.Score(x), item.Explanation.Single(e => e.Signal == "learned").Value, 9);
         }
     }
 }
