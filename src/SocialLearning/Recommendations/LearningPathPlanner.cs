@@ -88,9 +88,13 @@ internal readonly struct SparseRank(int[] nodes, double[] values, PlanScratch de
 /// <summary>"People like you learned next": counts of consecutive skills in learners' evidence timelines.</summary>
 internal sealed class TransitionTable
 {
-    public required Dictionary<long, int> Counts { get; init; }
+    /// <summary>Skill → its successors (in first-seen order) with each transition's count, side by side: a plan
+    /// reads every successor of the learner's recent skills (thousands for a popular one), and a lookup of each
+    /// count in a dictionary of every pair was a cache miss per successor, most of a plan's own time.</summary>
+    public required Dictionary<int, Successors> Next { get; init; }
 
-    public required Dictionary<int, List<int>> Next { get; init; }
+    /// <summary>The successors of one skill and how often each followed it.</summary>
+    public sealed record Successors(int[] Skills, int[] Counts);
 
     /// <summary>The tenant's transition table, cached as derived state (<see cref="DerivedCache"/>).</summary>
     public static TransitionTable Get(TenantIndex index, RecommendationOptions options, TimeProvider time) =>
@@ -124,7 +128,20 @@ internal sealed class TransitionTable
             }
         }
 
-        return new TransitionTable { Counts = counts, Next = next };
+        var successors = new Dictionary<int, Successors>(next.Count);
+        foreach (var (from, list) in next)
+        {
+            var skills = list.ToArray();
+            var n = new int[skills.Length];
+            for (var i = 0; i < skills.Length; i++)
+            {
+                n[i] = counts[((long)from << 32) | (uint)skills[i]];
+            }
+
+            successors[from] = new Successors(skills, n);
+        }
+
+        return new TransitionTable { Next = successors };
     }
 
     /// <summary>The transition table as derived state (no parameters).</summary>
@@ -134,8 +151,6 @@ internal sealed class TransitionTable
 
         public override TransitionTable Compute(TenantIndex index, TransitionTable? previous, TimeProvider time) => TransitionTable.Compute(index);
     }
-
-    public int Count(int from, int to) => Counts.TryGetValue(((long)from << 32) | (uint)to, out var n) ? n : 0;
 }
 
 internal sealed class StepContext : LearningStepRankingContext
@@ -290,9 +305,11 @@ internal sealed class LearningPathPlanner(
         {
             if (transitions.Next.TryGetValue(timeline[i], out var nexts))
             {
-                foreach (var next in nexts)
+                var nextSkills = nexts.Skills;
+                var nextCounts = nexts.Counts;
+                for (var j = 0; j < nextSkills.Length; j++)
                 {
-                    ps.AddTransition(next, transitions.Count(timeline[i], next));
+                    ps.AddTransition(nextSkills[j], nextCounts[j]);
                 }
             }
         }
