@@ -325,7 +325,7 @@ internal sealed class LearningPathPlanner(
             ps.AddCandidate(s);
         }
 
-        ps.Touched.Sort();
+        ps.SortTouched();
         foreach (var s in ps.Touched)
         {
             if (s < skillCount && learner.LevelOf(s) < mastery && !ps.IsCandidate(s))
@@ -696,6 +696,11 @@ internal sealed class PlanScratch
     private int _stamp;
     private float[] _rankBuffer = new float[64];
 
+    // One bit per touched skill, so that SortTouched reads them back in ascending order (O(touched + range / 64))
+    // instead of sorting thousands; cleared as they are read, and wholly at Begin if a plan stopped before reading.
+    private ulong[] _touchedBits = [];
+    private bool _touchedBitsDirty;
+
     public void Begin(int skills)
     {
         if (Transition.Length < skills)
@@ -707,6 +712,8 @@ internal sealed class PlanScratch
             RankStamp = new int[size];
             CandidateOf = new int[size];
             CandidateStamp = new int[size];
+            _touchedBits = new ulong[(size + 63) >> 6];
+            _touchedBitsDirty = false;
             _stamp = 0;
         }
 
@@ -716,6 +723,12 @@ internal sealed class PlanScratch
             Array.Clear(RankStamp);
             Array.Clear(CandidateStamp);
             _stamp = 1;
+        }
+
+        if (_touchedBitsDirty)
+        {
+            Array.Clear(_touchedBits);
+            _touchedBitsDirty = false;
         }
 
         Touched.Clear();
@@ -734,9 +747,42 @@ internal sealed class PlanScratch
             TransitionStamp[skill] = _stamp;
             Transition[skill] = 0;
             Touched.Add(skill);
+            _touchedBits[skill >> 6] |= 1UL << skill;
+            _touchedBitsDirty = true;
         }
 
         Transition[skill] += count;
+    }
+
+    /// <summary>Puts <see cref="Touched"/> in ascending order (each skill is in it once), clearing its bits.</summary>
+    public void SortTouched()
+    {
+        var touched = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Touched);
+        if (touched.Length == 0)
+        {
+            return;
+        }
+
+        int low = int.MaxValue, high = int.MinValue;
+        foreach (var skill in touched)
+        {
+            low = Math.Min(low, skill);
+            high = Math.Max(high, skill);
+        }
+
+        var k = 0;
+        for (var w = low >> 6; w <= high >> 6; w++)
+        {
+            var bits = _touchedBits[w];
+            _touchedBits[w] = 0;
+            while (bits != 0)
+            {
+                touched[k++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+            }
+        }
+
+        _touchedBitsDirty = false;
     }
 
     /// <summary>Stores this plan's PageRank (<paramref name="nodes"/> reached by the push, their values) by skill.</summary>
@@ -804,6 +850,7 @@ internal sealed class PlanScratch
         Array.Resize(ref TransitionStamp, size);
         Array.Resize(ref Rank, size);
         Array.Resize(ref RankStamp, size);
+        Array.Resize(ref _touchedBits, (size + 63) >> 6);
         Array.Resize(ref CandidateOf, size);
         Array.Resize(ref CandidateStamp, size);
     }

@@ -65,3 +65,33 @@ public sealed class PlanPageRankTests
         Assert.Equal(byRank.Skip(8).Take(5), path.Related.Select(s => s.Value));
     }
 }
+
+public sealed class PlanScratchTests
+{
+    [Fact]
+    public void Touched_skills_come_back_ascending_once_each_and_a_plan_that_stopped_early_leaves_nothing_behind()
+    {
+        var scratch = new PlanScratch();
+        var random = new Random(5);
+        for (var round = 0; round < 6; round++)
+        {
+            scratch.Begin(3_000);
+            var expected = new SortedSet<int>();
+            for (var i = 0; i < 400; i++)
+            {
+                var skill = random.Next(round % 2 == 0 ? 3_000 : 5_000); // odd rounds also grow the arrays
+                scratch.AddTransition(skill, 1);
+                expected.Add(skill);
+            }
+
+            if (round == 3)
+            {
+                continue; // stopped before reading: the next Begin must clear what this round marked
+            }
+
+            scratch.SortTouched();
+            Assert.Equal(expected, scratch.Touched);
+            Assert.All(scratch.Touched, s => Assert.True(scratch.TransitionOf(s) > 0));
+        }
+    }
+}
