@@ -25,8 +25,13 @@ internal sealed class PeerActivity
     public required double HalfLifeSeconds { get; init; }
 
     /// <summary>A person's recent activity at <paramref name="nowSeconds"/> (ages every contribution by the time since the reference).</summary>
-    public double RecentAt(int person, double nowSeconds) =>
-        person < Recent.Length ? Recent[person] * double.Exp2(-Math.Max(0, nowSeconds - ReferenceSeconds) / HalfLifeSeconds) : 0;
+    public double RecentAt(int person, double nowSeconds) => RecentDecayed(person, DecayTo(nowSeconds));
+
+    /// <summary>The same, with <see cref="DecayTo"/> computed once for a whole query.</summary>
+    public double RecentDecayed(int person, double decay) => person < Recent.Length ? Recent[person] * decay : 0;
+
+    /// <summary>How much every contribution has aged from <see cref="ReferenceSeconds"/> to <paramref name="nowSeconds"/>: one factor for everyone.</summary>
+    public double DecayTo(double nowSeconds) => double.Exp2(-Math.Max(0, nowSeconds - ReferenceSeconds) / HalfLifeSeconds);
 
     /// <summary>Background probability of a skill among helping contributions, (n_t + 0.5) / (N + 1).</summary>
     public double Background(int skill) =>
@@ -110,11 +115,13 @@ internal sealed class AvailabilityPeerRanker(IOptions<RecommendationOptions> opt
         var answers = context.Answers;
         var shared = context.Shared;
         var mu = _options.PeerTopicSmoothing;
+        var decay = activity.DecayTo(now);
+        var contributions = activity.Contributions;
         for (var i = 0; i < candidates.Length; i++)
         {
             var p = candidates[i];
-            var n = p < activity.Contributions.Length ? activity.Contributions[p] : 0;
-            scores[i] = Score(answers[i] + shared[i], n, background, activity.RecentAt(p, now), mu);
+            var n = p < contributions.Length ? contributions[p] : 0;
+            scores[i] = Score(answers[i] + shared[i], n, background, activity.RecentDecayed(p, decay), mu);
         }
     }
 

@@ -52,6 +52,14 @@ public sealed class AvailabilityPeerRankerTests
         Assert.Equal(10.5 / 13 * 0.75, result.Items[1].Score, 9);
         Assert.Equal(0.75, result.Items[1].Explanation.Single(e => e.Signal == "availability").Value, 9);
 
+        // A week later, with nothing written since: everyone's activity has halved (one factor for the whole query).
+        f.Time.Advance(TimeSpan.FromDays(7));
+        var later = await f.Peers.FindAsync(new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], Ranker = "availability", K = 10 });
+        Assert.Equal(["bob", "ann"], later.Items.Select(p => p.Learner.Value));
+        Assert.Equal(8.5 / 12 * 2 * 0.5, later.Items[0].Score, 9);
+        Assert.Equal(10.5 / 13 * 0.75 * 0.5, later.Items[1].Score, 9);
+        Assert.Equal(0.375, later.Items[1].Explanation.Single(e => e.Signal == "availability").Value, 9);
+
         // The answer-count ranker (the tag profile) would put ann first.
         var answers = await f.Peers.FindAsync(new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], Ranker = "answers", K = 10 });
         Assert.Equal("ann", answers.Items[0].Learner.Value);

@@ -283,34 +283,43 @@ public sealed class LearnedPeerRankerTests
         }
 
         var request = new PeerRequest { Tenant = T1, Asker = new LearnerId("asker"), Skills = ["excel"], K = 10, Ranker = "learned" };
-        var result = await f.Peers.FindAsync(request);
-        var index = await f.Provider.GetRequiredService<RecommendationIndex>().GetCurrentAsync(T1);
-        var (history, model, _) = LearnedPeerModels.Get(index, new RecommendationOptions().ExpertiseRankRefreshInterval, f.Time);
-        Assert.NotNull(model);
         Assert.True(answeredAsker.Values.Distinct().Count() >= 3, "the fixture must give the answerers different counts");
+        await CheckAsync();
 
-        var now = (f.Time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
-        var background = history.Background(index.Skills.Find(request.Skills[0]));
-        var x = new double[LearnedPeerFeatures.Count];
-        Assert.Equal(excelAnswers.Keys.Order(StringComparer.Ordinal), result.Items.Select(p => p.Learner.Value).Order(StringComparer.Ordinal));
-        foreach (var item in result.Items)
+        // 30 days later with nothing written: the history is not recomputed, so its activity is aged to the query time.
+        f.Time.Advance(TimeSpan.FromDays(30));
+        await CheckAsync();
+
+        async Task CheckAsync()
         {
-            var who = item.Learner.Value;
-            var p = index.FindLearner(who);
-            LearnedPeerFeatures.Write(
-                x,
-                inSkill: excelAnswers[who],
-                inSkillAccepted: 0,
-                total: history.People[p].Total,
-                answers: history.People[p].Answers,
-                accepted: history.People[p].Accepted,
-                daysSinceLast: (now - history.People[p].LastSeconds) / 86400.0,
-                recent: history.People[p].Recent * Math.Pow(2, -(now - history.ReferenceSeconds) / LearnedPeerFeatures.ActivityHalfLifeSeconds),
-                background: background,
-                acceptRate: history.AcceptRate,
-                answeredAsker: answeredAsker.GetValueOrDefault(who));
-            Assert.Equal(model.Score(x), item.Score, 9);
-            Assert.Equal(model.Score(x), item.Explanation.Single(e => e.Signal == "learned").Value, 9);
+            var result = await f.Peers.FindAsync(request);
+            var index = await f.Provider.GetRequiredService<RecommendationIndex>().GetCurrentAsync(T1);
+            var (history, model, _) = LearnedPeerModels.Get(index, new RecommendationOptions().ExpertiseRankRefreshInterval, f.Time);
+            Assert.NotNull(model);
+
+            var now = (f.Time.GetUtcNow() - TipFeatureColumns.Epoch).TotalSeconds;
+            var background = history.Background(index.Skills.Find(request.Skills[0]));
+            var x = new double[LearnedPeerFeatures.Count];
+            Assert.Equal(excelAnswers.Keys.Order(StringComparer.Ordinal), result.Items.Select(p => p.Learner.Value).Order(StringComparer.Ordinal));
+            foreach (var item in result.Items)
+            {
+                var who = item.Learner.Value;
+                var p = index.FindLearner(who);
+                LearnedPeerFeatures.Write(
+                    x,
+                    inSkill: excelAnswers[who],
+                    inSkillAccepted: 0,
+                    total: history.People[p].Total,
+                    answers: history.People[p].Answers,
+                    accepted: history.People[p].Accepted,
+                    daysSinceLast: (now - history.People[p].LastSeconds) / 86400.0,
+                    recent: history.People[p].Recent * Math.Pow(2, -(now - history.ReferenceSeconds) / LearnedPeerFeatures.ActivityHalfLifeSeconds),
+                    background: background,
+                    acceptRate: history.AcceptRate,
+                    answeredAsker: answeredAsker.GetValueOrDefault(who));
+                Assert.Equal(model.Score(x), item.Score, 9);
+                Assert.Equal(model.Score(x), item.Explanation.Single(e => e.Signal == "learned").Value, 9);
+            }
         }
     }
 }
