@@ -509,13 +509,39 @@ internal sealed class LearnedPeerHistory
             SkillContributions = skills,
             TotalContributions = all,
             AcceptRate = answerTotal == 0 ? 0 : (double)acceptedTotal / answerTotal,
-            AnswerersOf = pairs
-                .GroupBy(pair => (int)(pair.Key >> 32), pair => ((int)pair.Key, pair.Value))
-                .ToDictionary(group => group.Key, group => group.ToArray()),
+            AnswerersOf = ByAsker(pairs),
             ReferenceSeconds = referenceSeconds,
             FirstSeconds = double.IsPositiveInfinity(first) ? referenceSeconds : first,
             Answered = answered,
         };
+    }
+
+    /// <summary>The (asker, answerer) → count pairs grouped by asker, each group in the pairs' order.</summary>
+    private static Dictionary<int, (int Person, int Count)[]> ByAsker(Dictionary<long, int> pairs)
+    {
+        var sizes = new Dictionary<int, int>();
+        foreach (var key in pairs.Keys)
+        {
+            var asker = (int)(key >> 32);
+            sizes[asker] = sizes.GetValueOrDefault(asker) + 1;
+        }
+
+        var byAsker = new Dictionary<int, (int Person, int Count)[]>(sizes.Count);
+        var filled = new Dictionary<int, int>(sizes.Count);
+        foreach (var (key, count) in pairs)
+        {
+            var asker = (int)(key >> 32);
+            if (!byAsker.TryGetValue(asker, out var answerers))
+            {
+                byAsker[asker] = answerers = new (int, int)[sizes[asker]];
+            }
+
+            var i = filled.GetValueOrDefault(asker);
+            answerers[i] = ((int)key, count);
+            filled[asker] = i + 1;
+        }
+
+        return byAsker;
     }
 
     private static int AskerOf(int parentItem, int[] itemDoc, byte[] flags, int[] authors, byte[] kinds)
