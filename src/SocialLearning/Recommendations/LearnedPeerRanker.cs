@@ -516,29 +516,28 @@ internal sealed class LearnedPeerHistory
         };
     }
 
-    /// <summary>The (asker, answerer) → count pairs grouped by asker, each group in the pairs' order.</summary>
+    /// <summary>The (asker, answerer) → count pairs grouped by asker (in no particular order within a group).</summary>
     private static Dictionary<int, (int Person, int Count)[]> ByAsker(Dictionary<long, int> pairs)
     {
-        var sizes = new Dictionary<int, int>();
+        // Count each asker's pairs, then fill each array from its end, counting down.
+        var left = new Dictionary<int, int>();
         foreach (var key in pairs.Keys)
         {
             var asker = (int)(key >> 32);
-            sizes[asker] = sizes.GetValueOrDefault(asker) + 1;
+            left[asker] = left.GetValueOrDefault(asker) + 1;
         }
 
-        var byAsker = new Dictionary<int, (int Person, int Count)[]>(sizes.Count);
-        var filled = new Dictionary<int, int>(sizes.Count);
+        var byAsker = new Dictionary<int, (int Person, int Count)[]>(left.Count);
         foreach (var (key, count) in pairs)
         {
             var asker = (int)(key >> 32);
             if (!byAsker.TryGetValue(asker, out var answerers))
             {
-                byAsker[asker] = answerers = new (int, int)[sizes[asker]];
+                byAsker[asker] = answerers = new (int, int)[left[asker]];
             }
 
-            var i = filled.GetValueOrDefault(asker);
+            var i = --System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(left, asker);
             answerers[i] = ((int)key, count);
-            filled[asker] = i + 1;
         }
 
         return byAsker;

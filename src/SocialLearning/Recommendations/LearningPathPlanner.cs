@@ -70,21 +70,6 @@ internal sealed class SkillGraphView
     }
 }
 
-/// <summary>Personalised PageRank of the skills forward push reached (ascending node numbers); every other skill has 0.
-/// <see cref="Of"/> reads the plan's dense copy (<see cref="PlanScratch.SetRanks"/>): a plan looks up thousands of
-/// candidates, and a binary search over thousands of nodes for each was a fifth of a plan's time.</summary>
-internal readonly struct SparseRank(int[] nodes, double[] values, PlanScratch dense)
-{
-    public int[] Nodes => nodes;
-
-    public double[] Values => values;
-
-    public float Of(int skill) => dense.RankOf(skill);
-
-    /// <summary>A per-thread buffer of at least <paramref name="length"/> ranks (for <c>TopByRank</c>).</summary>
-    public Span<float> RankBuffer(int length) => dense.RankBuffer(length);
-}
-
 /// <summary>"People like you learned next": counts of consecutive skills in learners' evidence timelines.</summary>
 internal sealed class TransitionTable
 {
@@ -299,7 +284,6 @@ internal sealed class LearningPathPlanner(
         var ps = t_scratch ??= new PlanScratch();
         ps.Begin(Math.Max(skillCount, index.Skills.Count));
         ps.SetRanks(ppr.Nodes, ppr.Values);
-        var pageRank = new SparseRank(ppr.Nodes, ppr.Values, ps);
         var timeline = learner.Timeline;
         for (var i = Math.Max(0, timeline.Length - 3); i < timeline.Length; i++)
         {
@@ -320,7 +304,7 @@ internal sealed class LearningPathPlanner(
             ps.AddCandidate(s);
         }
 
-        foreach (var s in TopByRank(index, pageRank, skillCount, SuggestionPool, s => !ps.IsCandidate(s) && learner.LevelOf(s) < mastery))
+        foreach (var s in TopByRank(index, ppr, ps, skillCount, SuggestionPool, s => !ps.IsCandidate(s) && learner.LevelOf(s) < mastery))
         {
             ps.AddCandidate(s);
         }
@@ -340,7 +324,7 @@ internal sealed class LearningPathPlanner(
         {
             var s = skills[i];
             ps.RequiredArr[i] = required.Contains(s) ? (byte)1 : (byte)0;
-            ps.PageRankArr[i] = pageRank.Of(s);
+            ps.PageRankArr[i] = ps.RankOf(s);
             ps.TransitionArr[i] = ps.TransitionOf(s);
             ps.LevelArr[i] = learner.LevelOf(s);
         }
@@ -430,18 +414,18 @@ internal sealed class LearningPathPlanner(
         }
 
         var inSteps = new HashSet<int>(ordered);
-        var related = TopByRank(index, pageRank, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery)
+        var related = TopByRank(index, ppr, ps, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery)
             .Select(s => new SkillId(index.Skills.Label(s)))
             .ToList();
         return new LearningPath { Steps = steps, Related = related };
     }
 
     /// <summary>The <paramref name="count"/> defined skills with the highest PageRank passing <paramref name="keep"/>, ties by id; one pass, no full sort.</summary>
-    private static List<int> TopByRank(TenantIndex index, SparseRank pageRank, int skillCount, int count, Func<int, bool> keep)
+    private static List<int> TopByRank(TenantIndex index, PushPageRank.Result pageRank, PlanScratch scratch, int skillCount, int count, Func<int, bool> keep)
     {
         // The nodes with their values side by side (no lookups); the kept ones' ranks in a per-thread buffer.
         var top = new List<int>(count + 1);
-        var topRank = pageRank.RankBuffer(count + 1);
+        var topRank = scratch.RankBuffer(count + 1);
         var nodes = pageRank.Nodes;
         var values = pageRank.Values;
         for (var j = 0; j < nodes.Length; j++)
@@ -785,7 +769,9 @@ internal sealed class PlanScratch
         _touchedBitsDirty = false;
     }
 
-    /// <summary>Stores this plan's PageRank (<paramref name="nodes"/> reached by the push, their values) by skill.</summary>
+    /// <summary>Stores this plan's PageRank (<paramref name="nodes"/> reached by the push, their values) by skill, for
+    /// <see cref="RankOf"/>: a plan looks up thousands of candidates, and a binary search over the push's nodes for
+    /// each had been a fifth of a plan's time.</summary>
     public void SetRanks(int[] nodes, double[] values)
     {
         for (var i = 0; i < nodes.Length; i++)
@@ -801,6 +787,7 @@ internal sealed class PlanScratch
         }
     }
 
+    /// <summary>A per-thread buffer of at least <paramref name="length"/> ranks (<c>TopByRank</c>'s kept ranks).</summary>
     public Span<float> RankBuffer(int length)
     {
         if (_rankBuffer.Length < length)
