@@ -251,6 +251,15 @@ public sealed record Contribution
     /// <summary>Who made the last change (the author or an editor).</summary>
     public LearnerId? UpdatedBy { get; init; }
 
+    /// <summary>
+    /// The moderator who last decided on it (approved or hid it), or null when no moderator has. Set by
+    /// <c>IModerationService</c>; stores keep it as given.
+    /// </summary>
+    public LearnerId? ReviewedBy { get; init; }
+
+    /// <summary>When a moderator last decided on it, or null. Flags from before this time count as handled.</summary>
+    public DateTimeOffset? ReviewedAt { get; init; }
+
     /// <inheritdoc />
     public bool Equals(Contribution? other) =>
         other is not null
@@ -259,7 +268,8 @@ public sealed record Contribution
         && Skills.SequenceEqual(other.Skills) && ContextKeys.SequenceEqual(other.ContextKeys)
         && Audience.Equals(other.Audience) && Status == other.Status && ParentId == other.ParentId
         && Url == other.Url && Version == other.Version && CreatedAt == other.CreatedAt
-        && UpdatedAt == other.UpdatedAt && UpdatedBy == other.UpdatedBy;
+        && UpdatedAt == other.UpdatedAt && UpdatedBy == other.UpdatedBy
+        && ReviewedBy == other.ReviewedBy && ReviewedAt == other.ReviewedAt;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Tenant, Id, Version);

@@ -531,6 +531,8 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
 
     internal static NpgsqlParameter Small(int value) => new NpgsqlParameter<short> { TypedValue = checked((short)value) };
 
+    internal static NpgsqlParameter BigOrNull(long? value) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = value is null ? DBNull.Value : value.Value };
+
     internal static NpgsqlParameter SmallOrNull(int? value) => new() { NpgsqlDbType = NpgsqlDbType.Smallint, Value = value is null ? DBNull.Value : checked((short)value.Value) };
 
     internal static NpgsqlParameter Float(double value) => new NpgsqlParameter<double> { TypedValue = value };

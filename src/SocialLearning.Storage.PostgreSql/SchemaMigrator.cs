@@ -10,9 +10,9 @@ namespace SocialLearning.Storage.PostgreSql;
 internal static class SchemaMigrator
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int LatestVersion = 1;
+    public const int LatestVersion = 2;
 
-    private static readonly (int Version, string Name)[] Scripts = [(1, "0001_initial")];
+    private static readonly (int Version, string Name)[] Scripts = [(1, "0001_initial"), (2, "0002_reviews")];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, PostgreSqlStorageOptions options, CancellationToken cancellationToken)
     {

@@ -29,8 +29,24 @@ public sealed class SocialLearningOptions
     /// <summary>When true (the default) any learner of the tenant may improve a contribution; every edit keeps a revision.</summary>
     public bool AllowPeerEdits { get; set; } = true;
 
-    /// <summary>Flags from this many distinct learners hide a published contribution until a moderator acts. Default 3; 0 turns it off.</summary>
+    /// <summary>
+    /// Flags from this many distinct learners, counted since a moderator last decided on the contribution, hide a
+    /// published contribution until a moderator acts (see <see cref="IModerationService"/>). Default 3; 0 turns it off.
+    /// </summary>
     public int AutoHideFlagThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// The learner role (in <see cref="Learner.Roles"/>, compared ordinally) that may read the review queue, approve and
+    /// hide contributions through <see cref="IModerationService"/>. Default <c>moderator</c>.
+    /// </summary>
+    public string ModeratorRole { get; set; } = "moderator";
+
+    /// <summary>
+    /// When true, a contribution that a learner without <see cref="ModeratorRole"/> shares or publishes goes to
+    /// <see cref="ContributionStatus.PendingReview"/> instead, and a moderator publishes it. Default false: authors
+    /// publish directly, and review is for what they send to review themselves.
+    /// </summary>
+    public bool RequireReview { get; set; }
 
     /// <summary>Half-life of proficiency evidence: a level observed this long ago counts half. Default 365 days.</summary>
     public TimeSpan ProficiencyHalfLife { get; set; } = TimeSpan.FromDays(365);
@@ -49,6 +65,11 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
         if (options.AutoHideFlagThreshold < 0)
         {
             failures.Add($"SocialLearningOptions.{nameof(options.AutoHideFlagThreshold)} must be 0 (off) or more; it was {options.AutoHideFlagThreshold}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ModeratorRole))
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.ModeratorRole)} must name a role; it was empty.");
         }
 
         if (options.ProficiencyHalfLife <= TimeSpan.Zero)

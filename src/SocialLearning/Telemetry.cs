@@ -17,4 +17,7 @@ public static class SocialLearningTelemetry
 
     internal static readonly Counter<long> InteractionsRecorded =
         Meter.CreateCounter<long>("sociallearning.interactions.recorded", description: "Interactions recorded, by kind and outcome.");
+
+    internal static readonly Counter<long> ModerationDecisions =
+        Meter.CreateCounter<long>("sociallearning.moderation.decisions", description: "Moderators' decisions, by decision (approved, hidden).");
 }

@@ -55,7 +55,7 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>A client signed in as <paramref name="learner"/> of <paramref name="tenant"/>; anonymous when learner is null.</summary>
-    public HttpClient Client(string? learner = "alice", string tenant = "acme", string? name = null)
+    public HttpClient Client(string? learner = "alice", string tenant = "acme", string? name = null, string? roles = null)
     {
         var client = _app.GetTestClient();
         client.BaseAddress = new Uri("http://localhost/sl/");
@@ -64,6 +64,10 @@ public sealed class TestApp : IAsyncDisposable
             client.DefaultRequestHeaders.Add("X-Test-User", learner);
             client.DefaultRequestHeaders.Add("X-Test-Tenant", tenant);
             client.DefaultRequestHeaders.Add("X-Test-Name", name ?? char.ToUpperInvariant(learner[0]) + learner[1..]);
+            if (roles is not null)
+            {
+                client.DefaultRequestHeaders.Add("X-Test-Roles", roles);
+            }
         }
 
         return client;
@@ -90,6 +94,7 @@ public sealed class TestApp : IAsyncDisposable
                     new Claim(ClaimTypes.NameIdentifier, user),
                     new Claim(ClaimTypes.Name, Request.Headers["X-Test-Name"].ToString()),
                     new Claim("tenant_id", Request.Headers["X-Test-Tenant"].ToString()),
+                    .. Request.Headers["X-Test-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r)),
                 ],
                 "Test");
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), "Test")));

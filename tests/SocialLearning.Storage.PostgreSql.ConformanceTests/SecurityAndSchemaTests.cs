@@ -131,7 +131,7 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
         await using (var reader = await versions.ExecuteReaderAsync())
         {
             Assert.True(await reader.ReadAsync());
-            Assert.Equal(1, reader.GetInt64(0));
+            Assert.Equal(SchemaMigrator.LatestVersion, reader.GetInt64(0));
             Assert.Equal(SchemaMigrator.LatestVersion, reader.GetInt32(1));
         }
 
@@ -143,6 +143,32 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
         var newer = NewStore();
         var error = await Assert.ThrowsAsync<SocialLearningStorageException>(() => newer.GetHeadPositionAsync());
         Assert.Contains("newer than this", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_1_schema_with_data_is_upgraded_on_start_and_keeps_it()
+    {
+        await SeedTwoTenantsAsync(NewStore());
+
+        // Put the schema back to version 1: without the review columns of 0002 and without its row.
+        await using (var connection = await _raw.OpenConnectionAsync())
+        await using (var downgrade = new NpgsqlCommand(
+            $"ALTER TABLE \"{_schema}\".contributions DROP COLUMN reviewed_by, DROP COLUMN reviewed_ticks, DROP COLUMN reviewed_offset; DELETE FROM \"{_schema}\".schema_version WHERE version = 2",
+            connection))
+        {
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        var upgraded = NewStore();
+        var acme = new TenantId("acme");
+        var tip = await upgraded.GetContributionAsync(acme, new ContributionId("tip"));
+        Assert.NotNull(tip);
+        Assert.Equal(("T", (LearnerId?)null, (DateTimeOffset?)null), (tip.Title, tip.ReviewedBy, tip.ReviewedAt));
+        Assert.Equal(1, (await upgraded.GetCountersAsync(acme, tip.Id)).Helpful);
+
+        var reviewedAt = new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.FromHours(2));
+        await upgraded.UpdateContributionAsync(tip with { ReviewedBy = new LearnerId("ann"), ReviewedAt = reviewedAt }, tip.Version);
+        Assert.Equal(reviewedAt, (await upgraded.GetContributionAsync(acme, tip.Id))!.ReviewedAt);
     }
 
     [Fact]

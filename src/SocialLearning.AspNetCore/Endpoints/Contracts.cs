@@ -258,6 +258,42 @@ public sealed record MeView
     public required IReadOnlyList<string> Roles { get; init; }
 }
 
+/// <summary>Answer of <c>GET /moderation/queue</c>: what waits for a moderator, oldest first.</summary>
+public sealed record ReviewQueueView
+{
+    /// <summary>The items.</summary>
+    public required IReadOnlyList<ReviewItemView> Items { get; init; }
+}
+
+/// <summary>One contribution waiting for a moderator.</summary>
+public sealed record ReviewItemView
+{
+    /// <summary>The contribution; send its version in <c>If-Match</c> with the decision.</summary>
+    public required ContributionView Contribution { get; init; }
+
+    /// <summary>Why it waits.</summary>
+    public required ReviewReason Reason { get; init; }
+
+    /// <summary>Since when.</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>Flags since a moderator last decided on it, oldest first.</summary>
+    public required IReadOnlyList<FlagView> Flags { get; init; }
+}
+
+/// <summary>One learner's flag.</summary>
+public sealed record FlagView
+{
+    /// <summary>Who flagged it.</summary>
+    public required PersonView Learner { get; init; }
+
+    /// <summary>Their reason (plain text; insert with textContent).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>When.</summary>
+    public required DateTimeOffset FlaggedAt { get; init; }
+}
+
 /// <summary>Source-generated JSON for the endpoints (camelCase, enums as names, ids as strings).</summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
@@ -279,6 +315,7 @@ public sealed record MeView
 [JsonSerializable(typeof(SkillsView))]
 [JsonSerializable(typeof(LearningPath))]
 [JsonSerializable(typeof(MeView))]
+[JsonSerializable(typeof(ReviewQueueView))]
 internal sealed partial class SocialLearningJsonContext : JsonSerializerContext;
 
 internal sealed class LearnerIdJsonConverter : JsonConverter<LearnerId>

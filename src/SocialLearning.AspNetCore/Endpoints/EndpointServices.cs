@@ -9,6 +9,7 @@ internal sealed class EndpointServices(
     IServiceProvider services,
     CallerAccessor callers,
     IContributionService contributions,
+    IModerationService moderation,
     ISkillService skills,
     ISocialLearningStore store,
     IContributionRenderer renderer,
@@ -18,6 +19,8 @@ internal sealed class EndpointServices(
     public CallerAccessor Callers { get; } = callers;
 
     public IContributionService Contributions { get; } = contributions;
+
+    public IModerationService Moderation { get; } = moderation;
 
     public ISkillService Skills { get; } = skills;
 

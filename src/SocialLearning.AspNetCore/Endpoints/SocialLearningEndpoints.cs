@@ -28,6 +28,70 @@ internal static class SocialLearningEndpoints
         group.MapGet("/peers", GetPeers).WithName("SocialLearning.Peers");
         group.MapGet("/learning-path", GetLearningPath).WithName("SocialLearning.LearningPath");
         group.MapGet("/skills", GetSkills).WithName("SocialLearning.Skills");
+        group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
+        group.MapPost("/moderation/contributions/{id}/approve", Approve).WithName("SocialLearning.Approve");
+        group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
+    }
+
+    internal static async Task<JsonHttpResult<ReviewQueueView>> GetReviewQueue(HttpContext http, EndpointServices s)
+    {
+        var limit = Int(http.Request.Query, "limit", 50, 1, 500);
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        var ct = http.RequestAborted;
+        var queue = await s.Moderation.GetReviewQueueAsync(caller.Tenant, caller.Id, limit, ct).ConfigureAwait(false);
+        var names = new Dictionary<LearnerId, string>();
+        var items = new List<ReviewItemView>(queue.Count);
+        foreach (var item in queue)
+        {
+            var flags = new List<FlagView>(item.Flags.Count);
+            foreach (var flag in item.Flags)
+            {
+                flags.Add(new FlagView { Learner = await PersonAsync(s, caller.Tenant, flag.Learner, names, ct).ConfigureAwait(false), Reason = flag.Reason, FlaggedAt = flag.FlaggedAt });
+            }
+
+            items.Add(new ReviewItemView
+            {
+                Contribution = await ViewAsync(s, caller, item.Contribution, ct).ConfigureAwait(false),
+                Reason = item.Reason,
+                Since = item.Since,
+                Flags = flags,
+            });
+        }
+
+        return Json(new ReviewQueueView { Items = items }, SocialLearningJsonContext.Default.ReviewQueueView);
+    }
+
+    internal static Task<JsonHttpResult<ContributionView>> Approve(HttpContext http, EndpointServices s, string id) =>
+        DecideAsync(http, s, id, approve: true);
+
+    internal static Task<JsonHttpResult<ContributionView>> Hide(HttpContext http, EndpointServices s, string id) =>
+        DecideAsync(http, s, id, approve: false);
+
+    private static async Task<JsonHttpResult<ContributionView>> DecideAsync(HttpContext http, EndpointServices s, string id, bool approve)
+    {
+        var contributionId = Id(id, "id");
+        var expected = IfMatch(http);
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        http.Items[Problems.PreconditionKey] = true;
+        Contribution stored;
+        try
+        {
+            stored = approve
+                ? await s.Moderation.ApproveAsync(caller.Tenant, caller.Id, contributionId, expected, http.RequestAborted).ConfigureAwait(false)
+                : await s.Moderation.HideAsync(caller.Tenant, caller.Id, contributionId, expected, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException e) when (e.ParamName == "contribution")
+        {
+            // The service names its parameter; here the contribution is the route's {id}.
+            throw new ArgumentException(e.Message.Replace(" (Parameter 'contribution')", string.Empty, StringComparison.Ordinal), "id", e);
+        }
+        catch (EntityNotFoundException e) when (e.Field == "contribution")
+        {
+            throw new EntityNotFoundException(e.EntityType, e.Id, "id");
+        }
+
+        http.Response.Headers.ETag = ETag(stored.Version);
+        return Json(await ViewAsync(s, caller, stored, http.RequestAborted).ConfigureAwait(false), SocialLearningJsonContext.Default.ContributionView);
     }
 
     internal static async Task<JsonHttpResult<MeView>> GetMe(HttpContext http, EndpointServices s)

@@ -256,6 +256,29 @@ public abstract class ContributionStoreConformanceTests<TFactory> : StoreConform
     }
 
     [Fact]
+    public async Task The_moderators_decision_round_trips_through_create_update_list_and_replay()
+    {
+        await SeedLearnerAsync("author");
+        await SeedLearnerAsync("mod");
+        var reviewedAt = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(-5)).AddTicks(1234);
+        var created = NewContribution(Tenant, "c1", "author") with { ReviewedBy = new LearnerId("mod"), ReviewedAt = reviewedAt };
+        Assert.Equal(created with { Version = 1 }, await Store.CreateContributionAsync(created, "share-reviewed"));
+        Assert.Equal(created with { Version = 1 }, await Store.CreateContributionAsync(created, "share-reviewed"));
+        Assert.Equal(created with { Version = 1 }, await Store.GetContributionAsync(Tenant, created.Id));
+
+        var later = reviewedAt.AddDays(1).ToOffset(TimeSpan.FromHours(9));
+        var approved = await Store.UpdateContributionAsync(created with { Version = 1, ReviewedAt = later, Status = ContributionStatus.Hidden }, 1);
+        Assert.Equal(later, (await Store.GetContributionAsync(Tenant, created.Id))!.ReviewedAt);
+        Assert.Equal(TimeSpan.FromHours(9), (await Store.GetContributionAsync(Tenant, created.Id))!.ReviewedAt!.Value.Offset);
+
+        var cleared = await Store.UpdateContributionAsync(approved with { ReviewedBy = null, ReviewedAt = null }, approved.Version);
+        var listed = Assert.Single(await ToListAsync(Store.ListContributionsAsync(Tenant)));
+        Assert.Equal(cleared, listed);
+        Assert.Null(listed.ReviewedBy);
+        Assert.Null(listed.ReviewedAt);
+    }
+
+    [Fact]
     public async Task Update_keeps_the_original_author_and_creation_time()
     {
         var v1 = await SeedContributionAsync("c1");

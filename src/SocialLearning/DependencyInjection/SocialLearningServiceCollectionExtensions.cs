@@ -40,6 +40,7 @@ public static class SocialLearningServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocialLearningOptions>, SocialLearningOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IContributionService, ContributionService>();
+        services.TryAddSingleton<IModerationService, ModerationService>();
         services.TryAddSingleton<ISkillService, SkillService>();
         services.TryAddSingleton<ILearnerService, LearnerService>();
         SocialLearningRecommendationExtensions.AddRecommendationEngine(services);

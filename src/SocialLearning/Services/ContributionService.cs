@@ -36,7 +36,7 @@ internal sealed partial class ContributionService(
         cancellationToken.ThrowIfCancellationRequested();
 
         using var activity = SocialLearningTelemetry.ActivitySource.StartActivity("SocialLearning.Share");
-        _ = await store.GetLearnerAsync(request.Tenant, request.Author, cancellationToken).ConfigureAwait(false)
+        var author = await store.GetLearnerAsync(request.Tenant, request.Author, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException(nameof(Learner), request.Author.Value, "request.Author");
         if (request.ParentId is { } parentId)
         {
@@ -62,7 +62,7 @@ internal sealed partial class ContributionService(
             Skills = skills,
             ContextKeys = contextKeys,
             Audience = audience,
-            Status = request.Status,
+            Status = ReviewedStatus(request.Status, author),
             ParentId = request.ParentId,
             Url = request.Url,
             CreatedAt = now,
@@ -97,7 +97,7 @@ internal sealed partial class ContributionService(
         }
 
         var current = await GetAsync(request.Tenant, request.Id, cancellationToken).ConfigureAwait(false);
-        _ = await store.GetLearnerAsync(request.Tenant, request.Editor, cancellationToken).ConfigureAwait(false)
+        var editor = await store.GetLearnerAsync(request.Tenant, request.Editor, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException(nameof(Learner), request.Editor.Value, "request.Editor");
         var isAuthor = current.Author == request.Editor;
         if (!isAuthor && !_options.AllowPeerEdits)
@@ -105,14 +105,25 @@ internal sealed partial class ContributionService(
             throw new SocialLearningForbiddenException("Only the author may edit this contribution (SocialLearningOptions.AllowPeerEdits is off).");
         }
 
-        if (!isAuthor && request.Status is not null && request.Status != current.Status)
+        var newStatus = current.Status;
+        if (request.Status is { } requested && requested != current.Status)
         {
-            throw new SocialLearningForbiddenException("Only the author or a moderator may change a contribution's status.");
-        }
+            if (!isAuthor)
+            {
+                throw new SocialLearningForbiddenException("Only the author may change a contribution's status by editing it; moderators decide through IModerationService.");
+            }
 
-        if (request.Status == ContributionStatus.Published && current.Status == ContributionStatus.Hidden)
-        {
-            throw new SocialLearningForbiddenException("A hidden contribution can only be published again by a moderator.");
+            if (current.Status == ContributionStatus.Hidden && requested != ContributionStatus.Archived)
+            {
+                throw new SocialLearningForbiddenException("A hidden contribution can only be published again by a moderator (IModerationService.ApproveAsync); its author may archive it.");
+            }
+
+            if (current.Status == ContributionStatus.PendingReview && requested == ContributionStatus.Published)
+            {
+                throw new SocialLearningForbiddenException("A contribution pending review is published by a moderator (IModerationService.ApproveAsync); its author may withdraw it to Draft or archive it.");
+            }
+
+            newStatus = ReviewedStatus(requested, editor);
         }
 
         if (skills is not null)
@@ -127,7 +138,7 @@ internal sealed partial class ContributionService(
             Skills = skills ?? current.Skills,
             ContextKeys = contextKeys ?? current.ContextKeys,
             Audience = audience ?? current.Audience,
-            Status = request.Status ?? current.Status,
+            Status = newStatus,
             UpdatedAt = time.GetUtcNow(),
             UpdatedBy = request.Editor,
         };
@@ -158,6 +169,7 @@ internal sealed partial class ContributionService(
             && _options.AutoHideFlagThreshold > 0
             && result.Counters.Flags >= _options.AutoHideFlagThreshold)
         {
+            // The counter holds every flag ever; only those since a moderator's last decision may hide it again.
             await HideAsync(tenant, contribution, learner, cancellationToken).ConfigureAwait(false);
         }
 
@@ -227,7 +239,8 @@ internal sealed partial class ContributionService(
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-            if (current.Status != ContributionStatus.Published)
+            if (current.Status != ContributionStatus.Published
+                || (current.ReviewedAt is { } reviewedAt && await CountFlagsSinceAsync(tenant, id, reviewedAt, cancellationToken).ConfigureAwait(false) < _options.AutoHideFlagThreshold))
             {
                 return;
             }
@@ -247,6 +260,27 @@ internal sealed partial class ContributionService(
             }
         }
     }
+
+    private async Task<int> CountFlagsSinceAsync(TenantId tenant, ContributionId id, DateTimeOffset reviewedAt, CancellationToken cancellationToken)
+    {
+        // One flag per learner per item is a store rule, so each flag here is a distinct learner.
+        var count = 0;
+        await foreach (var interaction in store.ListInteractionsAsync(tenant, id, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (interaction.Kind == InteractionKind.Flagged && interaction.OccurredAt > reviewedAt)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Under <see cref="SocialLearningOptions.RequireReview"/>, what a learner without the moderator role publishes waits for review.</summary>
+    private ContributionStatus ReviewedStatus(ContributionStatus requested, Learner learner) =>
+        requested == ContributionStatus.Published && _options.RequireReview && !ModerationService.IsModerator(learner, _options)
+            ? ContributionStatus.PendingReview
+            : requested;
 
     private async Task EnsureSkillsAsync(TenantId tenant, List<SkillId> skills, string field, CancellationToken cancellationToken)
     {

@@ -59,3 +59,33 @@ public interface ILearnerService
     /// <summary>The learner with their effective proficiency per skill (see docs/concepts.md for precedence and decay).</summary>
     Task<LearnerProfile> GetProfileAsync(TenantId tenant, LearnerId id, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The review queue and a moderator's decisions. Moderators are learners with <see cref="SocialLearningOptions.ModeratorRole"/>;
+/// every method checks the caller's stored roles and throws <see cref="SocialLearningForbiddenException"/> for anyone else.
+/// A decision records <see cref="Contribution.ReviewedBy"/> and <see cref="Contribution.ReviewedAt"/>: flags from before it
+/// count as handled, so the same flags cannot hide an approved contribution again.
+/// </summary>
+public interface IModerationService
+{
+    /// <summary>
+    /// What waits for a moderator, oldest first (by when it started waiting): contributions pending review, hidden ones
+    /// without a decision since they were hidden or last changed, and published ones flagged since the last decision.
+    /// Each item carries the flags since that decision. Reads the tenant's contributions and interaction log, so it is
+    /// meant for a moderator's page, not for a hot path. <paramref name="limit"/> is 1 to 500.
+    /// </summary>
+    Task<IReadOnlyList<ReviewItem>> GetReviewQueueAsync(TenantId tenant, LearnerId moderator, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes a contribution that is pending review or hidden, or keeps a flagged published one, and marks its flags
+    /// as handled. Fails with <see cref="VersionConflictException"/> when <paramref name="expectedVersion"/> is stale, and
+    /// with <see cref="ArgumentException"/> for a draft or an archived contribution.
+    /// </summary>
+    Task<Contribution> ApproveAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hides a published contribution, rejects one pending review, or confirms one that flags hid; only a moderator can
+    /// publish it again. Fails as <see cref="ApproveAsync"/> does.
+    /// </summary>
+    Task<Contribution> HideAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default);
+}

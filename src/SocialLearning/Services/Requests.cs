@@ -143,3 +143,45 @@ public sealed record SkillGraph
     /// <summary>The edges.</summary>
     public required IReadOnlyList<SkillEdge> Edges { get; init; }
 }
+
+/// <summary>Why a contribution is in the review queue.</summary>
+public enum ReviewReason
+{
+    /// <summary>Its author (or <see cref="SocialLearningOptions.RequireReview"/>) sent it to review.</summary>
+    PendingReview = 1,
+
+    /// <summary>It is hidden (by flags, or changed since a moderator hid it) and no moderator has decided since.</summary>
+    Hidden = 2,
+
+    /// <summary>It is published and was flagged since a moderator last decided on it, fewer times than hide it.</summary>
+    Flagged = 3,
+}
+
+/// <summary>One entry of the review queue.</summary>
+public sealed record ReviewItem
+{
+    /// <summary>The contribution as stored; pass its <see cref="Contribution.Version"/> to the decision.</summary>
+    public required Contribution Contribution { get; init; }
+
+    /// <summary>Why it waits.</summary>
+    public required ReviewReason Reason { get; init; }
+
+    /// <summary>Since when it waits: its last change, or its first flag since the last decision when that is later.</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>The flags since a moderator last decided on it (all of them when none has), oldest first.</summary>
+    public IReadOnlyList<FlagReport> Flags { get; init; } = [];
+}
+
+/// <summary>One learner's flag on a contribution.</summary>
+public sealed record FlagReport
+{
+    /// <summary>Who flagged it.</summary>
+    public required LearnerId Learner { get; init; }
+
+    /// <summary>The reason they gave.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>When.</summary>
+    public required DateTimeOffset FlaggedAt { get; init; }
+}

@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SocialLearning.Services;
+
+internal sealed partial class ModerationService(
+    ISocialLearningStore store,
+    IOptions<SocialLearningOptions> options,
+    TimeProvider time,
+    ILogger<ModerationService>? logger = null) : IModerationService
+{
+    /// <summary>Most items one queue read returns.</summary>
+    public const int MaxQueueLimit = 500;
+
+    private readonly SocialLearningOptions _options = options.Value;
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public async Task<IReadOnlyList<ReviewItem>> GetReviewQueueAsync(TenantId tenant, LearnerId moderator, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(moderator, nameof(moderator));
+        if (limit is < 1 or > MaxQueueLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be between 1 and {MaxQueueLimit}.");
+        }
+
+        await RequireModeratorAsync(tenant, moderator, cancellationToken).ConfigureAwait(false);
+
+        // Flags are few next to the rest of the log; collect them once, then decide per contribution.
+        var flags = new Dictionary<ContributionId, List<FlagReport>>();
+        await foreach (var interaction in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (interaction.Kind != InteractionKind.Flagged)
+            {
+                continue;
+            }
+
+            if (!flags.TryGetValue(interaction.ContributionId, out var list))
+            {
+                flags[interaction.ContributionId] = list = [];
+            }
+
+            list.Add(new FlagReport { Learner = interaction.Learner, Reason = interaction.Note ?? string.Empty, FlaggedAt = interaction.OccurredAt });
+        }
+
+        var queue = new List<ReviewItem>();
+        await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            var recent = flags.TryGetValue(contribution.Id, out var all) ? SinceReview(all, contribution.ReviewedAt) : [];
+            ReviewReason? reason = contribution.Status switch
+            {
+                ContributionStatus.PendingReview => ReviewReason.PendingReview,
+                ContributionStatus.Hidden when contribution.ReviewedAt is not { } reviewedAt || reviewedAt < contribution.UpdatedAt => ReviewReason.Hidden,
+                ContributionStatus.Published when recent.Count > 0 => ReviewReason.Flagged,
+                _ => null,
+            };
+            if (reason is not { } why)
+            {
+                continue;
+            }
+
+            var since = why == ReviewReason.Flagged ? recent[0].FlaggedAt : contribution.UpdatedAt;
+            queue.Add(new ReviewItem { Contribution = contribution, Reason = why, Since = since, Flags = recent });
+        }
+
+        queue.Sort(static (a, b) =>
+        {
+            var bySince = a.Since.CompareTo(b.Since);
+            return bySince != 0 ? bySince : string.CompareOrdinal(a.Contribution.Id.Value, b.Contribution.Id.Value);
+        });
+        if (queue.Count > limit)
+        {
+            queue.RemoveRange(limit, queue.Count - limit);
+        }
+
+        return queue;
+    }
+
+    public Task<Contribution> ApproveAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default) =>
+        DecideAsync(tenant, moderator, contribution, expectedVersion, ContributionStatus.Published, cancellationToken);
+
+    public Task<Contribution> HideAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default) =>
+        DecideAsync(tenant, moderator, contribution, expectedVersion, ContributionStatus.Hidden, cancellationToken);
+
+    /// <summary>The flags after a moderator's decision (all of them when there was none), oldest first.</summary>
+    internal static List<FlagReport> SinceReview(List<FlagReport> flags, DateTimeOffset? reviewedAt)
+    {
+        var recent = reviewedAt is { } at ? flags.FindAll(f => f.FlaggedAt > at) : [.. flags];
+        recent.Sort(static (a, b) => a.FlaggedAt.CompareTo(b.FlaggedAt));
+        return recent;
+    }
+
+    /// <summary>True when the learner holds the moderator role.</summary>
+    internal static bool IsModerator(Learner learner, SocialLearningOptions options)
+    {
+        foreach (var role in learner.Roles)
+        {
+            if (string.Equals(role, options.ModeratorRole, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<Contribution> DecideAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, ContributionStatus status, CancellationToken cancellationToken)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(moderator, nameof(moderator));
+        Guard.Set(id, "contribution");
+        if (expectedVersion < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "expectedVersion must be 1 or more.");
+        }
+
+        await RequireModeratorAsync(tenant, moderator, cancellationToken).ConfigureAwait(false);
+        var current = await store.GetContributionAsync(tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Contribution), id.Value, "contribution");
+        if (current.Status is not (ContributionStatus.PendingReview or ContributionStatus.Published or ContributionStatus.Hidden))
+        {
+            var verb = status == ContributionStatus.Published ? "approved" : "hidden";
+            throw new ArgumentException(
+                $"contribution '{id.Value}' is {current.Status}; only contributions pending review, published or hidden can be {verb}.",
+                "contribution");
+        }
+
+        var now = time.GetUtcNow();
+        var decided = await store.UpdateContributionAsync(
+            current with { Status = status, UpdatedAt = now, UpdatedBy = moderator, ReviewedBy = moderator, ReviewedAt = now },
+            expectedVersion,
+            cancellationToken).ConfigureAwait(false);
+        SocialLearningTelemetry.ModerationDecisions.Add(1, new KeyValuePair<string, object?>("decision", status == ContributionStatus.Published ? "approved" : "hidden"));
+        LogDecided(_logger, tenant.Value, id.Value, current.Status, status);
+        return decided;
+    }
+
+    private async Task RequireModeratorAsync(TenantId tenant, LearnerId moderator, CancellationToken cancellationToken)
+    {
+        var learner = await store.GetLearnerAsync(tenant, moderator, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Learner), moderator.Value, nameof(moderator));
+        if (!IsModerator(learner, _options))
+        {
+            throw new SocialLearningForbiddenException(
+                $"Learner '{moderator.Value}' is not a moderator: moderation needs the role '{_options.ModeratorRole}' (SocialLearningOptions.ModeratorRole).");
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Moderator decision on contribution {ContributionId} in tenant {Tenant}: {From} to {To}")]
+    private static partial void LogDecided(ILogger logger, string tenant, string contributionId, ContributionStatus from, ContributionStatus to);
+}

@@ -1,0 +1,77 @@
+using System.Net;
+
+namespace SocialLearning.AspNetCore.Tests;
+
+public sealed class ModerationEndpointTests : IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private HttpClient Moderator => _app.Client("mona", roles: "moderator");
+
+    [Fact]
+    public async Task A_flag_hidden_tip_is_in_the_queue_with_its_flags_and_approving_it_restores_it()
+    {
+        var id = await _app.Client("bob").ShareAsync("Questionable");
+        foreach (var learner in new[] { "f1", "f2", "f3" })
+        {
+            await _app.Client(learner).PostJsonAsync($"contributions/{id}/flag", """{"reason":"Wrong <b>advice</b>"}""");
+        }
+
+        var queue = await Moderator.GetAsync("moderation/queue");
+        var json = await queue.JsonAsync();
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        var item = Assert.Single(json.GetProperty("items").EnumerateArray());
+        Assert.Equal("Hidden", item.GetProperty("reason").GetString());
+        Assert.Equal(id, item.GetProperty("contribution").GetProperty("id").GetString());
+        Assert.Equal("Hidden", item.GetProperty("contribution").GetProperty("status").GetString());
+        var flags = item.GetProperty("flags").EnumerateArray().ToList();
+        Assert.Equal(["F1", "F2", "F3"], flags.Select(f => f.GetProperty("learner").GetProperty("name").GetString()));
+        Assert.Equal("Wrong <b>advice</b>", flags[0].GetProperty("reason").GetString());
+        var version = item.GetProperty("contribution").GetProperty("version").GetInt64();
+
+        var approved = await Moderator.PostJsonAsync($"moderation/contributions/{id}/approve", "{}", ifMatch: $"\"{version}\"");
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal($"\"{version + 1}\"", approved.Headers.ETag?.Tag);
+        Assert.Equal("Published", (await approved.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client("alice").GetAsync($"contributions/{id}")).StatusCode);
+        Assert.Empty((await (await Moderator.GetAsync("moderation/queue")).JsonAsync()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_learner_without_the_role_gets_403_and_nothing_changes()
+    {
+        var id = await _app.Client("bob").ShareAsync("Fine tip");
+        var bob = _app.Client("bob");
+        Assert.Equal("forbidden", (await (await bob.GetAsync("moderation/queue")).ProblemAsync(403)).GetProperty("code").GetString());
+        await (await bob.PostJsonAsync($"moderation/contributions/{id}/hide", "{}", ifMatch: "\"1\"")).ProblemAsync(403);
+        var stored = await _app.Store.GetContributionAsync(new TenantId("acme"), new ContributionId(id));
+        Assert.Equal(ContributionStatus.Published, stored?.Status);
+    }
+
+    [Fact]
+    public async Task Decisions_need_if_match_a_current_version_and_a_decidable_contribution()
+    {
+        var bob = _app.Client("bob");
+        var id = await bob.ShareAsync("Tip to hide");
+
+        Assert.Equal("If-Match", (await (await Moderator.PostJsonAsync($"moderation/contributions/{id}/hide", "{}")).ProblemAsync(428)).GetProperty("field").GetString());
+        var stale = await (await Moderator.PostJsonAsync($"moderation/contributions/{id}/hide", "{}", ifMatch: "\"7\"")).ProblemAsync(412);
+        Assert.Equal(1, stale.GetProperty("currentVersion").GetInt32());
+        Assert.Equal("id", (await (await Moderator.PostJsonAsync("moderation/contributions/nope/hide", "{}", ifMatch: "\"1\"")).ProblemAsync(404)).GetProperty("field").GetString());
+
+        var draft = await (await bob.PostJsonAsync("contributions", """{"title":"Mine only","body":"Draft.","status":"Draft"}""")).JsonAsync();
+        var problem = await (await Moderator.PostJsonAsync($"moderation/contributions/{draft.GetProperty("id").GetString()}/approve", "{}", ifMatch: "\"1\"")).ProblemAsync(400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("id", out _));
+        Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/queue?limit=0")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+
+        var hidden = await Moderator.PostJsonAsync($"moderation/contributions/{id}/hide", "{}", ifMatch: "\"1\"");
+        Assert.Equal("Hidden", (await hidden.JsonAsync()).GetProperty("status").GetString());
+        await (await _app.Client("alice").GetAsync($"contributions/{id}")).ProblemAsync(404);
+        var republish = await bob.PostJsonAsync($"contributions/{id}", """{"status":"Published"}""", ifMatch: "\"2\"", method: "PUT");
+        await republish.ProblemAsync(403);
+    }
+}

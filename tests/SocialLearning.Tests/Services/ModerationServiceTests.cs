@@ -1,0 +1,208 @@
+namespace SocialLearning.Tests.Services;
+
+public sealed class ModerationServiceTests
+{
+    private static readonly LearnerId Mod = new("mod");
+
+    [Fact]
+    public async Task Only_a_learner_with_the_moderator_role_may_read_the_queue_or_decide()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip() with { Status = ContributionStatus.PendingReview });
+
+        var read = await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Moderation.GetReviewQueueAsync(host.Tenant, host.Bob));
+        Assert.Contains("'moderator'", read.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Moderation.ApproveAsync(host.Tenant, host.Bob, tip.Id, tip.Version));
+        await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Moderation.HideAsync(host.Tenant, host.Bob, tip.Id, tip.Version));
+        var ghost = await Assert.ThrowsAsync<EntityNotFoundException>(() => host.Moderation.ApproveAsync(host.Tenant, new LearnerId("ghost"), tip.Id, tip.Version));
+        Assert.Equal("moderator", ghost.Field);
+        Assert.Equal(ContributionStatus.PendingReview, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+
+        // The role is an option, compared ordinally.
+        using var custom = await CreateAsync(o => o.ModeratorRole = "Curator", modRole: "curator");
+        await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => custom.Moderation.GetReviewQueueAsync(custom.Tenant, Mod));
+        await custom.Learners.UpsertAsync(custom.Tenant, Mod, "Mo", roles: ["Curator"]);
+        Assert.Empty(await custom.Moderation.GetReviewQueueAsync(custom.Tenant, Mod));
+    }
+
+    [Fact]
+    public async Task Approving_a_pending_contribution_publishes_it_and_records_the_decision()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip() with { Status = ContributionStatus.PendingReview });
+        var item = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal((tip.Id, ReviewReason.PendingReview, tip.CreatedAt), (item.Contribution.Id, item.Reason, item.Since));
+
+        host.Clock.Advance(TimeSpan.FromMinutes(5));
+        var approved = await host.Moderation.ApproveAsync(host.Tenant, Mod, tip.Id, item.Contribution.Version);
+
+        Assert.Equal(ContributionStatus.Published, approved.Status);
+        Assert.Equal(Mod, approved.ReviewedBy);
+        Assert.Equal(host.Clock.GetUtcNow(), approved.ReviewedAt);
+        Assert.Equal(approved, await host.Contributions.GetAsync(host.Tenant, tip.Id));
+        Assert.Empty(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+    }
+
+    [Fact]
+    public async Task A_stale_version_is_a_conflict_and_changes_nothing()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip() with { Status = ContributionStatus.PendingReview });
+        await host.Contributions.EditAsync(new EditContributionRequest { Tenant = host.Tenant, Id = tip.Id, Editor = host.Ada, ExpectedVersion = 1, Title = "Changed while in review" });
+
+        await Assert.ThrowsAsync<VersionConflictException>(() => host.Moderation.ApproveAsync(host.Tenant, Mod, tip.Id, 1));
+        var stored = await host.Contributions.GetAsync(host.Tenant, tip.Id);
+        Assert.Equal((ContributionStatus.PendingReview, (LearnerId?)null), (stored.Status, stored.ReviewedBy));
+    }
+
+    [Fact]
+    public async Task Drafts_and_archived_contributions_cannot_be_decided_and_bad_input_names_the_field()
+    {
+        using var host = await CreateAsync();
+        var draft = await host.Contributions.ShareAsync(host.Tip() with { Status = ContributionStatus.Draft });
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => host.Moderation.ApproveAsync(host.Tenant, Mod, draft.Id, draft.Version));
+        Assert.Equal("contribution", e.ParamName);
+        Assert.Contains("Draft", e.Message, StringComparison.Ordinal);
+        Assert.Equal("contribution", (await Assert.ThrowsAsync<EntityNotFoundException>(() => host.Moderation.HideAsync(host.Tenant, Mod, new ContributionId("none"), 1))).Field);
+        Assert.Equal("expectedVersion", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Moderation.HideAsync(host.Tenant, Mod, draft.Id, 0))).ParamName);
+        Assert.Equal("limit", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Moderation.GetReviewQueueAsync(host.Tenant, Mod, 0))).ParamName);
+        Assert.Equal("limit", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Moderation.GetReviewQueueAsync(host.Tenant, Mod, 501))).ParamName);
+    }
+
+    [Fact]
+    public async Task Flags_hide_a_tip_a_moderator_restores_it_and_only_new_flags_can_hide_it_again()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip());
+        await FlagAsync(host, tip.Id, "f0", "f1", "f2");
+        var hidden = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal(ReviewReason.Hidden, hidden.Reason);
+        Assert.Equal(["f0", "f1", "f2"], hidden.Flags.Select(f => f.Learner.Value));
+        Assert.Equal("reason of f1", hidden.Flags[1].Reason);
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var restored = await host.Moderation.ApproveAsync(host.Tenant, Mod, tip.Id, hidden.Contribution.Version);
+        Assert.Equal(ContributionStatus.Published, restored.Status);
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // Two new flags: below the threshold of three since the decision, so it stays up and waits in the queue.
+        await FlagAsync(host, tip.Id, "f3", "f4");
+        Assert.Equal(ContributionStatus.Published, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+        var flagged = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal(ReviewReason.Flagged, flagged.Reason);
+        Assert.Equal(["f3", "f4"], flagged.Flags.Select(f => f.Learner.Value));
+        Assert.Equal(flagged.Flags[0].FlaggedAt, flagged.Since);
+
+        await FlagAsync(host, tip.Id, "f5");
+        Assert.Equal(ContributionStatus.Hidden, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_moderator_hides_or_rejects_and_the_author_cannot_publish_it_again()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip());
+        var pending = await host.Contributions.ShareAsync(host.Tip("Second") with { Status = ContributionStatus.PendingReview });
+        var hidden = await host.Moderation.HideAsync(host.Tenant, Mod, tip.Id, tip.Version);
+        var rejected = await host.Moderation.HideAsync(host.Tenant, Mod, pending.Id, pending.Version);
+        Assert.Equal((ContributionStatus.Hidden, ContributionStatus.Hidden), (hidden.Status, rejected.Status));
+        Assert.Empty(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+
+        foreach (var status in new[] { ContributionStatus.Published, ContributionStatus.Draft, ContributionStatus.PendingReview })
+        {
+            await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Contributions.EditAsync(
+                new EditContributionRequest { Tenant = host.Tenant, Id = tip.Id, Editor = host.Ada, ExpectedVersion = hidden.Version, Status = status }));
+        }
+
+        // The author may still improve the text; that puts it back in front of a moderator.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var edited = await host.Contributions.EditAsync(new EditContributionRequest { Tenant = host.Tenant, Id = tip.Id, Editor = host.Ada, ExpectedVersion = hidden.Version, Body = "Fixed." });
+        var back = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal((tip.Id, ReviewReason.Hidden, edited.UpdatedAt), (back.Contribution.Id, back.Reason, back.Since));
+
+        var archived = await host.Contributions.EditAsync(new EditContributionRequest { Tenant = host.Tenant, Id = tip.Id, Editor = host.Ada, ExpectedVersion = edited.Version, Status = ContributionStatus.Archived });
+        Assert.Equal(ContributionStatus.Archived, archived.Status);
+    }
+
+    [Fact]
+    public async Task A_contribution_pending_review_is_published_by_a_moderator_not_by_its_author()
+    {
+        using var host = await CreateAsync();
+        var pending = await host.Contributions.ShareAsync(host.Tip() with { Status = ContributionStatus.PendingReview });
+        var e = await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Contributions.EditAsync(
+            new EditContributionRequest { Tenant = host.Tenant, Id = pending.Id, Editor = host.Ada, ExpectedVersion = 1, Status = ContributionStatus.Published }));
+        Assert.Contains("IModerationService.ApproveAsync", e.Message, StringComparison.Ordinal);
+
+        // Not even a moderator, by editing: the decision goes through the moderation service, which records it.
+        await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Contributions.EditAsync(
+            new EditContributionRequest { Tenant = host.Tenant, Id = pending.Id, Editor = Mod, ExpectedVersion = 1, Status = ContributionStatus.Published }));
+
+        var withdrawn = await host.Contributions.EditAsync(
+            new EditContributionRequest { Tenant = host.Tenant, Id = pending.Id, Editor = host.Ada, ExpectedVersion = 1, Status = ContributionStatus.Draft });
+        Assert.Equal(ContributionStatus.Draft, withdrawn.Status);
+    }
+
+    [Fact]
+    public async Task With_RequireReview_what_non_moderators_publish_waits_for_review()
+    {
+        using var host = await CreateAsync(o => o.RequireReview = true);
+        var shared = await host.Contributions.ShareAsync(host.Tip());
+        Assert.Equal(ContributionStatus.PendingReview, shared.Status);
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var draft = await host.Contributions.ShareAsync(host.Tip("Draft first") with { Status = ContributionStatus.Draft });
+        var published = await host.Contributions.EditAsync(
+            new EditContributionRequest { Tenant = host.Tenant, Id = draft.Id, Editor = host.Ada, ExpectedVersion = 1, Status = ContributionStatus.Published });
+        Assert.Equal(ContributionStatus.PendingReview, published.Status);
+
+        var byModerator = await host.Contributions.ShareAsync(host.Tip("From the learning team") with { Author = Mod });
+        Assert.Equal(ContributionStatus.Published, byModerator.Status);
+
+        Assert.Equal([shared.Id, draft.Id], (await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod)).Select(i => i.Contribution.Id));
+        Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod, limit: 1));
+
+        using var open = await CreateAsync();
+        Assert.Equal(ContributionStatus.Published, (await open.Contributions.ShareAsync(open.Tip())).Status);
+    }
+
+    [Fact]
+    public async Task The_queue_is_oldest_first_and_skips_what_needs_no_decision()
+    {
+        using var host = await CreateAsync();
+        var first = await host.Contributions.ShareAsync(host.Tip("First") with { Status = ContributionStatus.PendingReview });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var clean = await host.Contributions.ShareAsync(host.Tip("Clean"));
+        var flagged = await host.Contributions.ShareAsync(host.Tip("Flagged once"));
+        await host.Contributions.ShareAsync(host.Tip("A draft") with { Status = ContributionStatus.Draft });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await host.Contributions.ShareAsync(host.Tip("Second") with { Status = ContributionStatus.PendingReview });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await FlagAsync(host, flagged.Id, "f0");
+
+        var queue = await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod);
+        Assert.Equal([first.Id, second.Id, flagged.Id], queue.Select(i => i.Contribution.Id));
+        Assert.DoesNotContain(queue, i => i.Contribution.Id == clean.Id);
+
+        // Keeping a flagged tip is an approval too: its flag is handled and it leaves the queue.
+        await host.Moderation.ApproveAsync(host.Tenant, Mod, flagged.Id, flagged.Version);
+        Assert.Equal([first.Id, second.Id], (await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod)).Select(i => i.Contribution.Id));
+    }
+
+    private static async Task<TestHost> CreateAsync(Action<SocialLearningOptions>? configure = null, string modRole = "moderator")
+    {
+        var host = await TestHost.CreateAsync(configure);
+        await host.Learners.UpsertAsync(host.Tenant, Mod, "Mo", roles: [modRole]);
+        return host;
+    }
+
+    private static async Task FlagAsync(TestHost host, ContributionId id, params string[] flaggers)
+    {
+        foreach (var flagger in flaggers)
+        {
+            await host.Learners.UpsertAsync(host.Tenant, new LearnerId(flagger), flagger);
+            await host.Contributions.FlagAsync(host.Tenant, new LearnerId(flagger), id, "reason of " + flagger);
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+}
