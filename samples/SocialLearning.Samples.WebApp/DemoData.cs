@@ -103,6 +103,23 @@ internal static class DemoData
             },
             cancellationToken);
 
+        // Something for the review queue (/moderation, as Carol): a tip its author sent for review, and one flag.
+        await contributions.ShareAsync(
+            new ShareContributionRequest
+            {
+                Tenant = Acme,
+                Id = new ContributionId("demo-discount-codes"),
+                Author = new LearnerId("dan"),
+                Title = "Discount codes go on their own line",
+                Body = "Put a discount on its own negative line instead of lowering the unit price, so the customer sees what they saved.",
+                Skills = ["invoicing"],
+                ContextKeys = ["route:/invoices/new"],
+                Status = ContributionStatus.PendingReview,
+                IdempotencyKey = "seed:demo-discount-codes",
+            },
+            cancellationToken);
+        await contributions.FlagAsync(Acme, new LearnerId("alice"), new ContributionId("demo-export-filter"), "The export button moved in the last release; this may be out of date.", cancellationToken);
+
         var votes = new (string Learner, string Tip, FeedbackKind Kind)[]
         {
             ("carol", "demo-vat-from-customer", FeedbackKind.Helpful),

@@ -11,10 +11,10 @@ internal static class DemoUsers
     [
         new("alice", "Alice Moreau", "acme", "Acme Ltd", "accounts-payable", ["clerk"], "New in accounts payable"),
         new("bob", "Bob Okafor", "acme", "Acme Ltd", "accounts-payable", ["senior-accountant"], "Knows VAT inside out"),
-        new("carol", "Carol Lindqvist", "acme", "Acme Ltd", "finance", ["finance-lead"], "Runs month-end"),
+        new("carol", "Carol Lindqvist", "acme", "Acme Ltd", "finance", ["finance-lead", "moderator"], "Runs month-end and moderates tips"),
         new("dan", "Dan Whitfield", "acme", "Acme Ltd", "sales-ops", ["clerk"], "Invoices for the sales team"),
         new("zoe", "Zoe Tanaka", "globex", "Globex GmbH", "finance", ["accountant"], "Another company: sees only Globex tips"),
-        new("max", "Max Keller", "globex", "Globex GmbH", "finance", ["controller"], "Globex's approver"),
+        new("max", "Max Keller", "globex", "Globex GmbH", "finance", ["controller", "moderator"], "Globex's approver and moderator"),
     ];
 
     public static DemoUser? Find(string? id) => All.FirstOrDefault(u => string.Equals(u.Id, id, StringComparison.Ordinal));

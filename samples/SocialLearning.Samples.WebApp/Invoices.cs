@@ -122,8 +122,8 @@ internal static class InvoicePages
         }).RequireAuthorization();
     }
 
-    private static IResult Page(string html) => Results.Content(html, "text/html; charset=utf-8");
+    internal static IResult Page(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-    private static DemoUser Current(HttpContext http) =>
+    internal static DemoUser Current(HttpContext http) =>
         DemoUsers.Find(http.User.FindFirstValue(ClaimTypes.NameIdentifier)) ?? DemoUsers.All[0];
 }

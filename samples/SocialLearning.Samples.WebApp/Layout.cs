@@ -23,7 +23,7 @@ internal static class Layout
             <body>
               <header class="top">
                 <span class="brand">Invoice demo</span>
-                <nav aria-label="Main"><ul>{Nav("/invoices", "Invoices")}{Nav("/invoices/new", "New invoice")}{Nav("/customers", "Customers")}</ul></nav>
+                <nav aria-label="Main"><ul>{Nav("/invoices", "Invoices")}{Nav("/invoices/new", "New invoice")}{Nav("/customers", "Customers")}{(user.Roles.Contains("moderator") ? Nav("/moderation", "Review queue") : string.Empty)}</ul></nav>
                 <p class="who">Signed in as <strong>{E(user.Name)}</strong> ({E(user.TenantName)}) · <a href="/demo/login?returnUrl={Uri.EscapeDataString(path)}">switch user</a></p>
               </header>
               <div class="layout">

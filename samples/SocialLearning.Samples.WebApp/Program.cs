@@ -53,6 +53,7 @@ app.UseAuthorization();
 app.MapSocialLearning("/social-learning").RequireAuthorization();
 app.MapDemoLogin();
 app.MapInvoicePages();
+app.MapModerationPages();
 
 await app.RunAsync();
 

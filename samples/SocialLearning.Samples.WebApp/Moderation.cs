@@ -1,0 +1,132 @@
+using System.Globalization;
+using SocialLearning.AspNetCore;
+
+namespace SocialLearning.Samples.WebApp;
+
+/// <summary>
+/// The learning team's review queue, rendered on the server with <see cref="IModerationService"/>: what waits for a
+/// moderator (pending review, hidden by flags, flagged), with the flags' reasons, and an approve and a hide button
+/// that send the version the moderator saw. Only learners with the moderator role get here (the service checks it).
+/// </summary>
+internal static class ModerationPages
+{
+    public static void MapModerationPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/moderation", async (HttpContext http, IModerationService moderation, ILearnerService learners, IContributionRenderer renderer, string? done, string? conflict) =>
+        {
+            var user = InvoicePages.Current(http);
+            var tenant = new TenantId(user.Tenant);
+            await SyncRolesAsync(learners, user, http.RequestAborted);
+            IReadOnlyList<ReviewItem> queue;
+            try
+            {
+                queue = await moderation.GetReviewQueueAsync(tenant, new LearnerId(user.Id), cancellationToken: http.RequestAborted);
+            }
+            catch (SocialLearningForbiddenException e)
+            {
+                return Results.Problem(statusCode: 403, title: "Moderators only.", detail: e.Message);
+            }
+
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            async Task<string> NameAsync(LearnerId id)
+            {
+                if (!names.TryGetValue(id.Value, out var name))
+                {
+                    name = names[id.Value] = (await learners.GetAsync(tenant, id, http.RequestAborted)).DisplayName;
+                }
+
+                return name;
+            }
+
+            var rows = new List<string>();
+            foreach (var item in queue)
+            {
+                var c = item.Contribution;
+                var flags = new List<string>();
+                foreach (var flag in item.Flags)
+                {
+                    flags.Add($"<li>{Layout.E(await NameAsync(flag.Learner))}: {Layout.E(flag.Reason)}</li>");
+                }
+
+                var id = Uri.EscapeDataString(c.Id.Value);
+                var version = c.Version.ToString(CultureInfo.InvariantCulture);
+                rows.Add($"""
+                    <li class="review-item" data-id="{Layout.E(c.Id.Value)}">
+                      <h2>{Layout.E(c.Title)}</h2>
+                      <p class="muted">{Layout.E(Reason(item.Reason))} · by {Layout.E(await NameAsync(c.Author))} · waiting since {item.Since:yyyy-MM-dd HH:mm} UTC</p>
+                      <div class="review-body">{renderer.RenderHtml(c.Body)}</div>
+                      {(flags.Count > 0 ? $"<ul class=\"flags\" aria-label=\"Flags\">{string.Concat(flags)}</ul>" : string.Empty)}
+                      <form method="post" action="/moderation/{id}/approve"><input type="hidden" name="version" value="{version}"><button type="submit">{(c.Status == ContributionStatus.Published ? "Keep" : "Publish")}</button></form>
+                      <form method="post" action="/moderation/{id}/hide"><input type="hidden" name="version" value="{version}"><button type="submit" class="secondary">{(c.Status == ContributionStatus.PendingReview ? "Reject" : "Hide")}</button></form>
+                    </li>
+                    """);
+            }
+
+            var notice = conflict is not null
+                ? "<p role=\"alert\">That contribution changed after you loaded this page; look at it again below.</p>"
+                : done is not null ? "<p role=\"status\">Done.</p>" : string.Empty;
+            var body = $"""
+                <h1>Review queue</h1>
+                {notice}
+                {(rows.Count == 0 ? "<p>Nothing waits for a moderator.</p>" : $"<ul class=\"review-queue\">{string.Concat(rows)}</ul>")}
+                """;
+            return InvoicePages.Page(Layout.Page("Review queue", "/moderation", user, body, "route:/moderation", "moderation"));
+        }).RequireAuthorization();
+
+        app.MapPost("/moderation/{id}/{decision}", async (HttpContext http, IModerationService moderation, string id, string decision) =>
+        {
+            // The demo cookie is SameSite=Strict, so a cross-site form cannot post here with it.
+            var user = InvoicePages.Current(http);
+            var form = await http.Request.ReadFormAsync();
+            if (decision is not ("approve" or "hide") || !long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return Results.Problem(statusCode: 400, title: "Unknown decision or version.");
+            }
+
+            var tenant = new TenantId(user.Tenant);
+            var moderator = new LearnerId(user.Id);
+            try
+            {
+                _ = decision == "approve"
+                    ? await moderation.ApproveAsync(tenant, moderator, new ContributionId(id), version, http.RequestAborted)
+                    : await moderation.HideAsync(tenant, moderator, new ContributionId(id), version, http.RequestAborted);
+            }
+            catch (VersionConflictException)
+            {
+                return Results.LocalRedirect("/moderation?conflict=1");
+            }
+            catch (SocialLearningForbiddenException e)
+            {
+                return Results.Problem(statusCode: 403, title: "Moderators only.", detail: e.Message);
+            }
+
+            return Results.LocalRedirect("/moderation?done=1");
+        }).RequireAuthorization();
+    }
+
+    private static string Reason(ReviewReason reason) => reason switch
+    {
+        ReviewReason.PendingReview => "Sent for review",
+        ReviewReason.Hidden => "Hidden by flags",
+        _ => "Flagged",
+    };
+
+    /// <summary>The host's user record is the source of roles; the API's resolvers do the same on every call.</summary>
+    private static async Task SyncRolesAsync(ILearnerService learners, DemoUser user, CancellationToken cancellationToken)
+    {
+        var tenant = new TenantId(user.Tenant);
+        Learner? stored = null;
+        try
+        {
+            stored = await learners.GetAsync(tenant, new LearnerId(user.Id), cancellationToken);
+        }
+        catch (EntityNotFoundException)
+        {
+        }
+
+        if (stored is null || !stored.Roles.SequenceEqual(user.Roles, StringComparer.Ordinal))
+        {
+            await learners.UpsertAsync(tenant, new LearnerId(user.Id), user.Name, user.Team, user.Roles, cancellationToken);
+        }
+    }
+}
