@@ -30,10 +30,18 @@ public sealed class SocialLearningOptions
     public bool AllowPeerEdits { get; set; } = true;
 
     /// <summary>
-    /// Flags from this many distinct learners, counted since a moderator last decided on the contribution, hide a
+    /// Flags from this many distinct trusted learners (see <see cref="TrustedFlaggerMinimumAge"/>), counted since a moderator last decided on the contribution, hide a
     /// published contribution until a moderator acts (see <see cref="IModerationService"/>). Default 3; 0 turns it off.
     /// </summary>
     public int AutoHideFlagThreshold { get; set; } = 3;
+
+    /// <summary>
+    /// How long a learner must have been known (since <see cref="Learner.CreatedAt"/>) for their flags to count toward
+    /// <see cref="AutoHideFlagThreshold"/>, so that accounts made for the purpose cannot hide a contribution. Their
+    /// flags are still recorded and shown in the review queue. Moderators always count. Default 1 day (the same as the
+    /// ASP.NET Core integration's new-learner period); zero trusts everyone.
+    /// </summary>
+    public TimeSpan TrustedFlaggerMinimumAge { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
     /// The learner role (in <see cref="Learner.Roles"/>, compared ordinally) that may read the review queue, approve and
@@ -65,6 +73,11 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
         if (options.AutoHideFlagThreshold < 0)
         {
             failures.Add($"SocialLearningOptions.{nameof(options.AutoHideFlagThreshold)} must be 0 (off) or more; it was {options.AutoHideFlagThreshold}.");
+        }
+
+        if (options.TrustedFlaggerMinimumAge < TimeSpan.Zero)
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.TrustedFlaggerMinimumAge)} must not be negative; it was {options.TrustedFlaggerMinimumAge}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ModeratorRole))

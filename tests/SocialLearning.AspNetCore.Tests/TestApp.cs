@@ -37,7 +37,11 @@ public sealed class TestApp : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services
-            .AddSocialLearning(o => o.AutoCreateSkills = autoCreateSkills)
+            .AddSocialLearning(o =>
+            {
+                o.AutoCreateSkills = autoCreateSkills;
+                o.TrustedFlaggerMinimumAge = TimeSpan.Zero; // learners are made on first request here; trust is tested in SocialLearning.Tests
+            })
             .UseInMemoryStorage()
             .AddAspNetCore(o =>
             {

@@ -40,6 +40,8 @@ public sealed class DependencyInjectionTests
             o.MaxTitleLength = 0;
             o.AutoHideFlagThreshold = -1;
             o.ProficiencyHalfLife = TimeSpan.Zero;
+            o.TrustedFlaggerMinimumAge = TimeSpan.FromSeconds(-1);
+            o.ModeratorRole = " ";
         }).UseInMemoryStorage();
         using var provider = services.BuildServiceProvider();
 
@@ -47,6 +49,8 @@ public sealed class DependencyInjectionTests
         Assert.Contains("SocialLearningOptions.MaxTitleLength", e.Message, StringComparison.Ordinal);
         Assert.Contains("SocialLearningOptions.AutoHideFlagThreshold", e.Message, StringComparison.Ordinal);
         Assert.Contains("SocialLearningOptions.ProficiencyHalfLife", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SocialLearningOptions.TrustedFlaggerMinimumAge", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SocialLearningOptions.ModeratorRole", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -240,7 +240,8 @@ internal sealed partial class ContributionService(
         {
             var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
             if (current.Status != ContributionStatus.Published
-                || (current.ReviewedAt is { } reviewedAt && await CountFlagsSinceAsync(tenant, id, reviewedAt, cancellationToken).ConfigureAwait(false) < _options.AutoHideFlagThreshold))
+                || ((current.ReviewedAt is not null || _options.TrustedFlaggerMinimumAge > TimeSpan.Zero)
+                    && await CountTrustedFlagsSinceAsync(tenant, id, current.ReviewedAt, cancellationToken).ConfigureAwait(false) < _options.AutoHideFlagThreshold))
             {
                 return;
             }
@@ -261,13 +262,20 @@ internal sealed partial class ContributionService(
         }
     }
 
-    private async Task<int> CountFlagsSinceAsync(TenantId tenant, ContributionId id, DateTimeOffset reviewedAt, CancellationToken cancellationToken)
+    /// <summary>Flags after the moderator's last decision (all when none) from learners trusted when they flagged.</summary>
+    private async Task<int> CountTrustedFlagsSinceAsync(TenantId tenant, ContributionId id, DateTimeOffset? reviewedAt, CancellationToken cancellationToken)
     {
         // One flag per learner per item is a store rule, so each flag here is a distinct learner.
         var count = 0;
         await foreach (var interaction in store.ListInteractionsAsync(tenant, id, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (interaction.Kind == InteractionKind.Flagged && interaction.OccurredAt > reviewedAt)
+            if (interaction.Kind != InteractionKind.Flagged || (reviewedAt is { } at && interaction.OccurredAt <= at))
+            {
+                continue;
+            }
+
+            var flagger = await store.GetLearnerAsync(tenant, interaction.Learner, cancellationToken).ConfigureAwait(false);
+            if (flagger is not null && ModerationService.IsTrustedFlagger(flagger, interaction.OccurredAt, _options))
             {
                 count++;
             }

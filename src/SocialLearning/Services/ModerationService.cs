@@ -28,6 +28,7 @@ internal sealed partial class ModerationService(
 
         // Flags are few next to the rest of the log; collect them once, then decide per contribution.
         var flags = new Dictionary<ContributionId, List<FlagReport>>();
+        var flaggers = new Dictionary<LearnerId, Learner?>();
         await foreach (var interaction in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (interaction.Kind != InteractionKind.Flagged)
@@ -40,7 +41,18 @@ internal sealed partial class ModerationService(
                 flags[interaction.ContributionId] = list = [];
             }
 
-            list.Add(new FlagReport { Learner = interaction.Learner, Reason = interaction.Note ?? string.Empty, FlaggedAt = interaction.OccurredAt });
+            if (!flaggers.TryGetValue(interaction.Learner, out var flagger))
+            {
+                flaggers[interaction.Learner] = flagger = await store.GetLearnerAsync(tenant, interaction.Learner, cancellationToken).ConfigureAwait(false);
+            }
+
+            list.Add(new FlagReport
+            {
+                Learner = interaction.Learner,
+                Reason = interaction.Note ?? string.Empty,
+                FlaggedAt = interaction.OccurredAt,
+                Trusted = flagger is not null && IsTrustedFlagger(flagger, interaction.OccurredAt, _options),
+            });
         }
 
         var queue = new List<ReviewItem>();
@@ -89,6 +101,13 @@ internal sealed partial class ModerationService(
         recent.Sort(static (a, b) => a.FlaggedAt.CompareTo(b.FlaggedAt));
         return recent;
     }
+
+    /// <summary>
+    /// True when a flag by <paramref name="learner"/> at <paramref name="flaggedAt"/> counts toward hiding: the learner had
+    /// been known for <see cref="SocialLearningOptions.TrustedFlaggerMinimumAge"/> by then, or is a moderator.
+    /// </summary>
+    internal static bool IsTrustedFlagger(Learner learner, DateTimeOffset flaggedAt, SocialLearningOptions options) =>
+        learner.CreatedAt <= flaggedAt - options.TrustedFlaggerMinimumAge || IsModerator(learner, options);
 
     /// <summary>True when the learner holds the moderator role.</summary>
     internal static bool IsModerator(Learner learner, SocialLearningOptions options)

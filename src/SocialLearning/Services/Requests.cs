@@ -184,4 +184,10 @@ public sealed record FlagReport
 
     /// <summary>When.</summary>
     public required DateTimeOffset FlaggedAt { get; init; }
+
+    /// <summary>
+    /// Whether it counts toward hiding: the learner was known for <see cref="SocialLearningOptions.TrustedFlaggerMinimumAge"/>
+    /// when they flagged, or is a moderator. Flags from newer accounts are shown to moderators but hide nothing.
+    /// </summary>
+    public bool Trusted { get; init; }
 }

@@ -149,6 +149,7 @@ public sealed class ContributionServiceTests
             await host.Learners.UpsertAsync(host.Tenant, new LearnerId("f" + i), "Flagger " + i);
         }
 
+        host.Clock.Advance(TimeSpan.FromDays(1)); // flags count from learners known for TrustedFlaggerMinimumAge
         await host.Contributions.FlagAsync(host.Tenant, new LearnerId("f0"), tip.Id, "spam");
         await host.Contributions.FlagAsync(host.Tenant, new LearnerId("f0"), tip.Id, "spam again");
         await host.Contributions.FlagAsync(host.Tenant, new LearnerId("f1"), tip.Id, "spam");

@@ -99,6 +99,45 @@ public sealed class ModerationServiceTests
     }
 
     [Fact]
+    public async Task Flags_from_accounts_newer_than_TrustedFlaggerMinimumAge_are_shown_but_hide_nothing()
+    {
+        using var host = await CreateAsync();
+        var tip = await host.Contributions.ShareAsync(host.Tip());
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        foreach (var fresh in new[] { "n0", "n1", "n2" })
+        {
+            await host.Learners.UpsertAsync(host.Tenant, new LearnerId(fresh), fresh);
+            host.Clock.Advance(TimeSpan.FromHours(1));
+            await host.Contributions.FlagAsync(host.Tenant, new LearnerId(fresh), tip.Id, "made up");
+        }
+
+        Assert.Equal(ContributionStatus.Published, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+        var item = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal(ReviewReason.Flagged, item.Reason);
+        Assert.Equal([false, false, false], item.Flags.Select(f => f.Trusted));
+
+        // Two learners known for a day and a moderator made minutes ago: three trusted flags hide it.
+        await FlagAsync(host, tip.Id, "t0", "t1");
+        Assert.Equal(ContributionStatus.Published, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+        var newModerator = new LearnerId("new-mod");
+        await host.Learners.UpsertAsync(host.Tenant, newModerator, "New moderator", roles: ["moderator"]);
+        await host.Contributions.FlagAsync(host.Tenant, newModerator, tip.Id, "confirmed");
+        Assert.Equal(ContributionStatus.Hidden, (await host.Contributions.GetAsync(host.Tenant, tip.Id)).Status);
+        Assert.Equal([false, false, false, true, true, true], Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod)).Flags.Select(f => f.Trusted));
+
+        // Zero trusts everyone: the same three fresh flags hide it.
+        using var open = await CreateAsync(o => o.TrustedFlaggerMinimumAge = TimeSpan.Zero);
+        var other = await open.Contributions.ShareAsync(open.Tip());
+        foreach (var fresh in new[] { "n0", "n1", "n2" })
+        {
+            await open.Learners.UpsertAsync(open.Tenant, new LearnerId(fresh), fresh);
+            await open.Contributions.FlagAsync(open.Tenant, new LearnerId(fresh), other.Id, "made up");
+        }
+
+        Assert.Equal(ContributionStatus.Hidden, (await open.Contributions.GetAsync(open.Tenant, other.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_moderator_hides_or_rejects_and_the_author_cannot_publish_it_again()
     {
         using var host = await CreateAsync();
@@ -196,11 +235,17 @@ public sealed class ModerationServiceTests
         return host;
     }
 
+    /// <summary>Flags from learners known for a day (trusted), one second apart.</summary>
     private static async Task FlagAsync(TestHost host, ContributionId id, params string[] flaggers)
     {
         foreach (var flagger in flaggers)
         {
             await host.Learners.UpsertAsync(host.Tenant, new LearnerId(flagger), flagger);
+        }
+
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        foreach (var flagger in flaggers)
+        {
             await host.Contributions.FlagAsync(host.Tenant, new LearnerId(flagger), id, "reason of " + flagger);
             host.Clock.Advance(TimeSpan.FromSeconds(1));
         }
