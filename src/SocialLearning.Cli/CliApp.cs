@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace SocialLearning.Cli;
 
-/// <summary>The <c>sociallearning</c> command line: <c>import</c>, <c>evaluate</c>, <c>report</c>.</summary>
+/// <summary>The <c>sociallearning</c> command line: <c>import</c>, <c>evaluate</c>, <c>report</c>, <c>export-xapi</c>.</summary>
 public static class CliApp
 {
     /// <summary>Runs the command line with the given arguments and returns the exit code.</summary>
@@ -15,6 +15,7 @@ public static class CliApp
             config.AddCommand<ImportCommand>("import").WithDescription("Convert a StackExchange dump to the host data JSON format, or O*NET to a skill graph JSON file.");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate rankers on a StackExchange dump folder or a host data JSON file.");
             config.AddCommand<ReportCommand>("report").WithDescription("Print a saved JSON report and render it as HTML.");
+            config.AddCommand<ExportXApiCommand>("export-xapi").WithDescription("Write a tenant's activity as xAPI statements for a Learning Record Store, from a SQLite store or a StackExchange dump.");
         });
         return app.RunAsync(args);
     }

@@ -30,6 +30,8 @@ internal sealed class TestHost : IDisposable
 
     public ILearnerService Learners => _provider.GetRequiredService<ILearnerService>();
 
+    public IServiceProvider Services => _provider;
+
     public IModerationService Moderation => _provider.GetRequiredService<IModerationService>();
 
     public ISocialLearningStore Store => _provider.GetRequiredService<ISocialLearningStore>();

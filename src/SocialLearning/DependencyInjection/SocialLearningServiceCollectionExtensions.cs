@@ -41,6 +41,7 @@ public static class SocialLearningServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IContributionService, ContributionService>();
         services.TryAddSingleton<IModerationService, ModerationService>();
+        services.TryAddSingleton<IXApiExporter, XApiExporter>();
         services.TryAddSingleton<ISkillService, SkillService>();
         services.TryAddSingleton<ILearnerService, LearnerService>();
         SocialLearningRecommendationExtensions.AddRecommendationEngine(services);

@@ -1,0 +1,143 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SocialLearning.Evaluation;
+using SocialLearning.Storage;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SocialLearning.Cli;
+
+/// <summary>
+/// Writes a tenant's activity as xAPI statements (one JSON array) from a SQLite store file, or from a StackExchange
+/// dump imported on the fly, for a Learning Record Store.
+/// </summary>
+internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandOption("--sqlite <FILE>")]
+        [Description("A SocialLearning SQLite store file (the sample app's is samples/SocialLearning.Samples.WebApp/app-data/social-learning.db).")]
+        public string? Sqlite { get; init; }
+
+        [CommandOption("--dataset <DIR>")]
+        [Description("A StackExchange dump folder, imported into memory first (tenant: the dump's name unless --tenant is given).")]
+        public string? Dataset { get; init; }
+
+        [CommandOption("--tenant <ID>")]
+        [Description("The tenant to export. Required with --sqlite.")]
+        public string? Tenant { get; init; }
+
+        [CommandOption("--activity-base <IRI>")]
+        [Description("Absolute http(s) IRI, ending with '/', that activity ids start with (for example https://app.example.com/learning/).")]
+        public string ActivityBase { get; init; } = string.Empty;
+
+        [CommandOption("--home-page <IRI>")]
+        [Description("Absolute http(s) IRI of the system whose accounts the learner ids are.")]
+        public string HomePage { get; init; } = string.Empty;
+
+        [CommandOption("--from <TIME>")]
+        [Description("Only statements at or after this ISO 8601 time.")]
+        public string? From { get; init; }
+
+        [CommandOption("--to <TIME>")]
+        [Description("Only statements before this ISO 8601 time.")]
+        public string? To { get; init; }
+
+        [CommandOption("--no-views")]
+        [Description("Leave views out (they are most of the log).")]
+        public bool NoViews { get; init; }
+
+        [CommandOption("--names")]
+        [Description("Put learners' display names in the actors (personal data; off by default).")]
+        public bool Names { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Where to write the JSON array of statements.")]
+        public string Out { get; init; } = string.Empty;
+
+        public override ValidationResult Validate() =>
+            (Sqlite is null) == (Dataset is null) ? ValidationResult.Error("Give exactly one of --sqlite or --dataset.")
+            : Sqlite is not null && string.IsNullOrWhiteSpace(Tenant) ? ValidationResult.Error("--tenant is required with --sqlite.")
+            : string.IsNullOrWhiteSpace(ActivityBase) ? ValidationResult.Error("--activity-base is required.")
+            : string.IsNullOrWhiteSpace(HomePage) ? ValidationResult.Error("--home-page is required.")
+            : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out is required.")
+            : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var options = new XApiExportOptions
+            {
+                ActivityBaseUri = Iri(settings.ActivityBase, "--activity-base"),
+                AccountHomePage = Iri(settings.HomePage, "--home-page"),
+                From = Time(settings.From, "--from"),
+                To = Time(settings.To, "--to"),
+                IncludeViews = !settings.NoViews,
+                IncludeNames = settings.Names,
+            };
+            OutputFolder.Create(settings.Out);
+
+            var services = new ServiceCollection();
+            var builder = services.AddSocialLearning();
+            TenantId tenant;
+            EvaluationCorpus? corpus = null;
+            if (settings.Sqlite is { } file)
+            {
+                // Opening a missing file would create an empty store and export nothing: say so instead.
+                if (!File.Exists(file))
+                {
+                    throw new FileNotFoundException($"No SQLite store at '{file}'.", file);
+                }
+
+                builder.UseSqliteStorage($"Data Source={Path.GetFullPath(file)}");
+                tenant = new TenantId(settings.Tenant!);
+            }
+            else
+            {
+                corpus = StackExchangeImporter.Load(settings.Dataset!);
+                builder.UseInMemoryStorage();
+                tenant = new TenantId(settings.Tenant ?? corpus.Name);
+            }
+
+            var provider = services.BuildServiceProvider();
+            await using var providerScope = provider.ConfigureAwait(false);
+            if (corpus is not null)
+            {
+                await CorpusStoreWriter.ImportAsync(corpus, provider.GetRequiredService<ISocialLearningStore>(), tenant, cancellationToken).ConfigureAwait(false);
+            }
+
+            var exporter = provider.GetRequiredService<IXApiExporter>();
+            var statements = exporter.ExportAsync(tenant, options, cancellationToken);
+            long count;
+            var stream = File.Create(settings.Out);
+            await using (stream.ConfigureAwait(false))
+            {
+                count = await XApiStatements.WriteJsonArrayAsync(statements, stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"{count} xAPI statements for tenant '{tenant.Value}' -> {settings.Out}");
+            if (count == 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]No statements: check the tenant id ('{tenant.Value}') and the --from/--to window.[/]");
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException or SocialLearningStorageException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return 2;
+        }
+    }
+
+    private static Uri Iri(string value, string option) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"{option} must be an absolute IRI; it was '{value}'.", option);
+
+    private static DateTimeOffset? Time(string? value, string option) =>
+        value is null ? null
+        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
+        : throw new ArgumentException($"{option} must be an ISO 8601 time such as 2026-01-31T00:00:00Z; it was '{value}'.", option);
+}

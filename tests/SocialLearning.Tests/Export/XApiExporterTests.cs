@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SocialLearning.Tests.Export;
+
+public sealed class XApiExporterTests
+{
+    private static readonly XApiExportOptions Options = new()
+    {
+        ActivityBaseUri = new Uri("https://app.example.com/learning/"),
+        AccountHomePage = new Uri("https://login.example.com"),
+    };
+
+    [Fact]
+    public void Statement_ids_are_RFC_9562_name_based_version_5_uuids()
+    {
+        // RFC 9562's own example (and Python's uuid.uuid5): the DNS namespace and "www.example.com".
+        Assert.Equal(new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"), XApiExporter.NameBasedId(new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com"));
+        // Names are UTF-8 (checked with Python's uuid.uuid5(uuid.NAMESPACE_URL, ...)).
+        Assert.Equal(new Guid("ac442faa-895c-5ed6-9a99-ce40b65fe6e9"), XApiExporter.NameBasedId(new Guid("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "https://sociallearning.dev/ünï"));
+    }
+
+    [Fact]
+    public async Task A_tenants_activity_becomes_valid_statements_in_time_order_with_the_registry_verbs()
+    {
+        using var host = await TestHost.CreateAsync();
+        var (tip, question, answer) = await SeedAsync(host);
+
+        var statements = await ExportAsync(host, Options);
+
+        foreach (var statement in statements)
+        {
+            XApiStatementRules.AssertValid(statement);
+        }
+
+        Assert.Equal(
+            [
+                ("shared", tip.Id), ("asked", question.Id), ("answered", question.Id), ("voted up", tip.Id), ("viewed", tip.Id),
+                ("viewed", tip.Id), ("saved", tip.Id), ("skipped", question.Id), ("accepted", answer.Id), ("flagged", tip.Id),
+            ],
+            statements.Select(s => (s["verb"]!["display"]!["en-US"]!.GetValue<string>(), Contribution(s))));
+        Assert.Equal(statements.Select(s => s["timestamp"]!.GetValue<string>()).Order(StringComparer.Ordinal), statements.Select(s => s["timestamp"]!.GetValue<string>()));
+        Assert.Equal("http://id.tincanapi.com/verb/voted-up", statements[3]["verb"]!["id"]!.GetValue<string>());
+        Assert.Equal("bob", statements[3]["actor"]!["account"]!["name"]!.GetValue<string>());
+        Assert.Null(statements[3]["actor"]!["name"]);
+
+        // The answer answers the question; the answer itself is named in the result.
+        var answered = statements[2];
+        Assert.Equal("https://app.example.com/learning/contributions/" + question.Id.Value, answered["object"]!["id"]!.GetValue<string>());
+        Assert.Equal("https://app.example.com/learning/contributions/" + answer.Id.Value, answered["result"]!["extensions"]!["https://sociallearning.dev/xapi/extensions/answer"]!.GetValue<string>());
+
+        // Skills group the statement; the tenant and context keys are extensions.
+        var shared = statements[0];
+        Assert.Equal("https://app.example.com/learning/skills/invoicing", shared["context"]!["contextActivities"]!["grouping"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(host.Tenant.Value, shared["context"]!["extensions"]!["https://sociallearning.dev/xapi/extensions/tenant"]!.GetValue<string>());
+        Assert.Equal("route:/invoices/new", shared["context"]!["extensions"]!["https://sociallearning.dev/xapi/extensions/context-keys"]![0]!.GetValue<string>());
+        Assert.Equal("Outdated", statements[9]["result"]!["response"]!.GetValue<string>());
+
+        // Two views in the same tick are two statements; every id is distinct, and a second export repeats them.
+        Assert.Equal(statements.Count, statements.Select(s => s["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(statements.Select(s => s["id"]!.GetValue<string>()), (await ExportAsync(host, Options)).Select(s => s["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Drafts_are_not_exported_nor_what_happened_to_them()
+    {
+        using var host = await TestHost.CreateAsync();
+        var draft = await host.Contributions.ShareAsync(host.Tip("Mine only") with { Status = ContributionStatus.Draft });
+        await host.Store.AppendInteractionAsync(new Interaction { Tenant = host.Tenant, ContributionId = draft.Id, Learner = host.Ada, Kind = InteractionKind.Viewed, OccurredAt = host.Clock.GetUtcNow() });
+        Assert.Empty(await ExportAsync(host, Options));
+    }
+
+    [Fact]
+    public async Task The_window_views_and_names_are_options()
+    {
+        using var host = await TestHost.CreateAsync();
+        var (tip, _, _) = await SeedAsync(host);
+        var all = await ExportAsync(host, Options);
+        var cut = DateTimeOffset.Parse(all[4]["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+
+        var before = await ExportAsync(host, Options with { To = cut });
+        var after = await ExportAsync(host, Options with { From = cut });
+        Assert.Equal(all.Select(s => s["id"]!.GetValue<string>()), before.Concat(after).Select(s => s["id"]!.GetValue<string>()));
+        Assert.All(before, s => Assert.True(DateTimeOffset.Parse(s["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture) < cut));
+
+        var noViews = await ExportAsync(host, Options with { IncludeViews = false });
+        Assert.Equal(all.Count - 2, noViews.Count);
+        Assert.DoesNotContain(noViews, s => s["verb"]!["id"]!.GetValue<string>().EndsWith("/viewed", StringComparison.Ordinal));
+
+        var named = await ExportAsync(host, Options with { IncludeNames = true });
+        Assert.Equal("Ada", named[0]["actor"]!["name"]!.GetValue<string>());
+        XApiStatementRules.AssertValid(named[0]);
+        Assert.Equal(tip.Id, Contribution(named[0]));
+    }
+
+    [Theory]
+    [InlineData("/relative/", "https://login.example.com", null, "options.ActivityBaseUri")]
+    [InlineData("ftp://files.example.com/", "https://login.example.com", null, "options.ActivityBaseUri")]
+    [InlineData("https://app.example.com/learning", "https://login.example.com", null, "options.ActivityBaseUri")]
+    [InlineData("https://app.example.com/", "mailto:someone@example.com", null, "options.AccountHomePage")]
+    [InlineData("https://app.example.com/", "https://login.example.com", -1, "options.To")]
+    public async Task Bad_options_are_rejected_naming_the_field(string activityBase, string homePage, int? toDays, string field)
+    {
+        using var host = await TestHost.CreateAsync();
+        var exporter = host.Services.GetRequiredService<IXApiExporter>();
+        var from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var options = new XApiExportOptions
+        {
+            ActivityBaseUri = new Uri(activityBase, UriKind.RelativeOrAbsolute),
+            AccountHomePage = new Uri(homePage),
+            From = toDays is null ? null : from,
+            To = toDays is null ? null : from.AddDays(toDays.Value),
+        };
+
+        var e = Assert.Throws<ArgumentException>(() => exporter.ExportAsync(host.Tenant, options));
+        Assert.Equal(field, e.ParamName);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_statements_are_written_as_one_json_array()
+    {
+        using var host = await TestHost.CreateAsync();
+        await SeedAsync(host);
+        using var stream = new MemoryStream();
+        var count = await XApiStatements.WriteJsonArrayAsync(host.Services.GetRequiredService<IXApiExporter>().ExportAsync(host.Tenant, Options), stream);
+
+        using var document = JsonDocument.Parse(stream.ToArray());
+        Assert.Equal(10, count);
+        Assert.Equal(count, document.RootElement.GetArrayLength());
+        Assert.NotEqual(0xEF, stream.ToArray()[0]); // no BOM
+    }
+
+    private static async Task<(Contribution Tip, Contribution Question, Contribution Answer)> SeedAsync(TestHost host)
+    {
+        var tip = await host.Contributions.ShareAsync(host.Tip());
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var question = await host.Contributions.ShareAsync(host.Tip("How do I split an invoice?") with { Author = host.Bob, Kind = ContributionKind.Question });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var answer = await host.Contributions.ShareAsync(host.Tip("Use two lines") with { Kind = ContributionKind.Answer, ParentId = question.Id, ContextKeys = [] });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Bob, tip.Id, FeedbackKind.Helpful);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Bob, tip.Id, FeedbackKind.Viewed);
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Bob, tip.Id, FeedbackKind.Viewed);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Bob, tip.Id, FeedbackKind.Saved);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Ada, question.Id, FeedbackKind.Dismissed);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.GiveFeedbackAsync(host.Tenant, host.Bob, answer.Id, FeedbackKind.Accepted);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Contributions.FlagAsync(host.Tenant, host.Bob, tip.Id, "Outdated");
+        return (tip, question, answer);
+    }
+
+    private static async Task<List<JsonObject>> ExportAsync(TestHost host, XApiExportOptions options)
+    {
+        var list = new List<JsonObject>();
+        await foreach (var statement in host.Services.GetRequiredService<IXApiExporter>().ExportAsync(host.Tenant, options))
+        {
+            list.Add(statement);
+        }
+
+        return list;
+    }
+
+    private static ContributionId Contribution(JsonObject statement)
+    {
+        var id = statement["object"]!["id"]!.GetValue<string>();
+        return new ContributionId(Uri.UnescapeDataString(id[(id.LastIndexOf('/') + 1)..]));
+    }
+}
