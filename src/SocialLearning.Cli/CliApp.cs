@@ -15,6 +15,7 @@ public static class CliApp
             config.AddCommand<ImportCommand>("import").WithDescription("Convert a StackExchange dump to the host data JSON format, or O*NET to a skill graph JSON file.");
             config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Evaluate rankers on a StackExchange dump folder or a host data JSON file.");
             config.AddCommand<ReportCommand>("report").WithDescription("Print a saved JSON report and render it as HTML.");
+            config.AddCommand<InsightsCommand>("insights").WithDescription("Print a tenant's skill gaps, trends and unanswered questions, from a SQLite store or a StackExchange dump.");
             config.AddCommand<ExportXApiCommand>("export-xapi").WithDescription("Write a tenant's activity as xAPI statements for a Learning Record Store, from a SQLite store or a StackExchange dump.");
         });
         return app.RunAsync(args);

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using SocialLearning.Evaluation;
-using SocialLearning.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -80,34 +78,8 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
             };
             OutputFolder.Create(settings.Out);
 
-            var services = new ServiceCollection();
-            var builder = services.AddSocialLearning();
-            TenantId tenant;
-            EvaluationCorpus? corpus = null;
-            if (settings.Sqlite is { } file)
-            {
-                // Opening a missing file would create an empty store and export nothing: say so instead.
-                if (!File.Exists(file))
-                {
-                    throw new FileNotFoundException($"No SQLite store at '{file}'.", file);
-                }
-
-                builder.UseSqliteStorage($"Data Source={Path.GetFullPath(file)}");
-                tenant = new TenantId(settings.Tenant!);
-            }
-            else
-            {
-                corpus = StackExchangeImporter.Load(settings.Dataset!);
-                builder.UseInMemoryStorage();
-                tenant = new TenantId(settings.Tenant ?? corpus.Name);
-            }
-
-            var provider = services.BuildServiceProvider();
+            var (provider, tenant, _) = await CliStore.OpenAsync(settings.Sqlite, settings.Dataset, settings.Tenant, cancellationToken).ConfigureAwait(false);
             await using var providerScope = provider.ConfigureAwait(false);
-            if (corpus is not null)
-            {
-                await CorpusStoreWriter.ImportAsync(corpus, provider.GetRequiredService<ISocialLearningStore>(), tenant, cancellationToken).ConfigureAwait(false);
-            }
 
             var exporter = provider.GetRequiredService<IXApiExporter>();
             var statements = exporter.ExportAsync(tenant, options, cancellationToken);

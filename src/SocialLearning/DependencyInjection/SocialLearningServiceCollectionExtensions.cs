@@ -42,6 +42,7 @@ public static class SocialLearningServiceCollectionExtensions
         services.TryAddSingleton<IContributionService, ContributionService>();
         services.TryAddSingleton<IModerationService, ModerationService>();
         services.TryAddSingleton<IXApiExporter, XApiExporter>();
+        services.TryAddSingleton<ILearningInsights, LearningInsightsService>();
         services.TryAddSingleton<ISkillService, SkillService>();
         services.TryAddSingleton<ILearnerService, LearnerService>();
         SocialLearningRecommendationExtensions.AddRecommendationEngine(services);
