@@ -260,6 +260,15 @@ public sealed record Contribution
     /// <summary>When a moderator last decided on it, or null. Flags from before this time count as handled.</summary>
     public DateTimeOffset? ReviewedAt { get; init; }
 
+    /// <summary>
+    /// The moderator (the learning team) who featured it, or null: while <see cref="FeaturedUntil"/> is ahead, tip
+    /// recommendations for its context keys show it first. Set by <c>IModerationService</c>; stores keep it as given.
+    /// </summary>
+    public LearnerId? FeaturedBy { get; init; }
+
+    /// <summary>Until when it is featured, or null when it is not.</summary>
+    public DateTimeOffset? FeaturedUntil { get; init; }
+
     /// <inheritdoc />
     public bool Equals(Contribution? other) =>
         other is not null
@@ -269,7 +278,8 @@ public sealed record Contribution
         && Audience.Equals(other.Audience) && Status == other.Status && ParentId == other.ParentId
         && Url == other.Url && Version == other.Version && CreatedAt == other.CreatedAt
         && UpdatedAt == other.UpdatedAt && UpdatedBy == other.UpdatedBy
-        && ReviewedBy == other.ReviewedBy && ReviewedAt == other.ReviewedAt;
+        && ReviewedBy == other.ReviewedBy && ReviewedAt == other.ReviewedAt
+        && FeaturedBy == other.FeaturedBy && FeaturedUntil == other.FeaturedUntil;
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Tenant, Id, Version);

@@ -7,7 +7,8 @@ internal sealed partial class PostgreSqlSocialLearningStore
 {
     private const string ContributionColumns =
         "tenant_id, id, kind, author_id, title, body, skills, context_keys, audience_teams, audience_roles, status, parent_id, url, version, " +
-        "created_ticks, created_offset, updated_ticks, updated_offset, updated_by, reviewed_by, reviewed_ticks, reviewed_offset";
+        "created_ticks, created_offset, updated_ticks, updated_offset, updated_by, reviewed_by, reviewed_ticks, reviewed_offset, " +
+        "featured_by, featured_until_ticks, featured_until_offset";
 
     private const string RevisionColumns = "tenant_id, contribution_id, version, title, body, edited_by, edited_ticks, edited_offset";
 
@@ -32,7 +33,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 var stored = contribution with { Version = 1 };
                 var insert = w.Command($$"""
                     INSERT INTO {S}.contributions ({{ContributionColumns}})
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18, $19, $20, $21)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
                     ON CONFLICT DO NOTHING
                     """);
                 await using (insert.ConfigureAwait(false))
@@ -77,8 +78,9 @@ internal sealed partial class PostgreSqlSocialLearningStore
                 var update = w.Command("""
                     UPDATE {S}.contributions SET kind = $3, title = $5, body = $6, skills = $7, context_keys = $8, audience_teams = $9,
                         audience_roles = $10, status = $11, parent_id = $12, url = $13, updated_ticks = $16, updated_offset = $17,
-                        updated_by = $18, reviewed_by = $19, reviewed_ticks = $20, reviewed_offset = $21, version = version + 1
-                    WHERE tenant_id = $1 AND id = $2 AND version = $22
+                        updated_by = $18, reviewed_by = $19, reviewed_ticks = $20, reviewed_offset = $21,
+                        featured_by = $22, featured_until_ticks = $23, featured_until_offset = $24, version = version + 1
+                    WHERE tenant_id = $1 AND id = $2 AND version = $25
                     RETURNING version, created_ticks, created_offset, author_id
                     """);
                 await using var updateScope = update.ConfigureAwait(false);
@@ -468,6 +470,9 @@ internal sealed partial class PostgreSqlSocialLearningStore
         p.Add(Text(c.ReviewedBy?.Value));
         p.Add(BigOrNull(c.ReviewedAt is { } reviewedAt ? Ticks(reviewedAt) : null));
         p.Add(SmallOrNull(c.ReviewedAt is { } reviewedAtOffset ? OffsetMinutes(reviewedAtOffset) : null));
+        p.Add(Text(c.FeaturedBy?.Value));
+        p.Add(BigOrNull(c.FeaturedUntil is { } featuredUntil ? Ticks(featuredUntil) : null));
+        p.Add(SmallOrNull(c.FeaturedUntil is { } featuredUntilOffset ? OffsetMinutes(featuredUntilOffset) : null));
     }
 
     private static async Task InsertRevisionAsync(WriteScope w, Contribution c, CancellationToken cancellationToken)
@@ -537,6 +542,8 @@ internal sealed partial class PostgreSqlSocialLearningStore
             UpdatedBy = r.IsDBNull(18) ? null : new LearnerId(r.GetString(18)),
             ReviewedBy = r.IsDBNull(19) ? null : new LearnerId(r.GetString(19)),
             ReviewedAt = r.IsDBNull(20) ? null : Time(r.GetInt64(20), r.GetInt16(21)),
+            FeaturedBy = r.IsDBNull(22) ? null : new LearnerId(r.GetString(22)),
+            FeaturedUntil = r.IsDBNull(23) ? null : Time(r.GetInt64(23), r.GetInt16(24)),
         };
     }
 }

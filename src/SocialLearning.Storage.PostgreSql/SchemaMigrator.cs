@@ -12,7 +12,7 @@ internal static class SchemaMigrator
     /// <summary>The schema version this build writes and reads.</summary>
     public const int LatestVersion = 2;
 
-    private static readonly (int Version, string Name)[] Scripts = [(1, "0001_initial"), (2, "0002_reviews")];
+    private static readonly (int Version, string Name)[] Scripts = [(1, "0001_initial"), (2, "0002_moderation")];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, PostgreSqlStorageOptions options, CancellationToken cancellationToken)
     {

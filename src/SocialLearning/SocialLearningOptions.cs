@@ -49,6 +49,9 @@ public sealed class SocialLearningOptions
     /// </summary>
     public string ModeratorRole { get; set; } = "moderator";
 
+    /// <summary>How far ahead <see cref="IModerationService.FeatureAsync"/> may feature a contribution. Default 365 days.</summary>
+    public TimeSpan MaxFeaturePeriod { get; set; } = TimeSpan.FromDays(365);
+
     /// <summary>
     /// When true, a contribution that a learner without <see cref="ModeratorRole"/> shares or publishes goes to
     /// <see cref="ContributionStatus.PendingReview"/> instead, and a moderator publishes it. Default false: authors
@@ -78,6 +81,11 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
         if (options.TrustedFlaggerMinimumAge < TimeSpan.Zero)
         {
             failures.Add($"SocialLearningOptions.{nameof(options.TrustedFlaggerMinimumAge)} must not be negative; it was {options.TrustedFlaggerMinimumAge}.");
+        }
+
+        if (options.MaxFeaturePeriod <= TimeSpan.Zero)
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.MaxFeaturePeriod)} must be positive; it was {options.MaxFeaturePeriod}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ModeratorRole))

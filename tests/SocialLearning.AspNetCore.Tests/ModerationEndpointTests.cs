@@ -74,4 +74,32 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         var republish = await bob.PostJsonAsync($"contributions/{id}", """{"status":"Published"}""", ifMatch: "\"2\"", method: "PUT");
         await republish.ProblemAsync(403);
     }
+
+    [Fact]
+    public async Task A_featured_tip_leads_the_tips_for_its_context_until_it_is_taken_back()
+    {
+        var bob = _app.Client("bob");
+        var id = await bob.ShareAsync("Quiet but right", contexts: "\"route:/featured\"");
+        var loved = await bob.ShareAsync("Loved", contexts: "\"route:/featured\"");
+        await _app.Client("carol").PostJsonAsync($"contributions/{loved}/feedback", """{"kind":"Helpful"}""");
+        var until = DateTimeOffset.UtcNow.AddDays(14).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var featured = await Moderator.PostJsonAsync($"moderation/contributions/{id}/feature", $$"""{"until":"{{until}}"}""", ifMatch: "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, featured.StatusCode);
+        Assert.True((await featured.JsonAsync()).TryGetProperty("featuredUntil", out _));
+
+        var tips = (await (await _app.Client("alice").GetAsync("tips?context=route:/featured")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(id, tips[0].GetProperty("id").GetString());
+        Assert.Equal("featured", tips[0].GetProperty("explanation")[0].GetProperty("signal").GetString());
+
+        Assert.Equal("until", (await (await Moderator.PostJsonAsync($"moderation/contributions/{id}/feature", "{}", ifMatch: "\"2\"")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        Assert.Equal("until", (await (await Moderator.PostJsonAsync($"moderation/contributions/{id}/feature", """{"until":"2001-01-01T00:00:00Z"}""", ifMatch: "\"2\"")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        await (await _app.Client("bob").PostJsonAsync($"moderation/contributions/{id}/feature", $$"""{"until":"{{until}}"}""", ifMatch: "\"2\"")).ProblemAsync(403);
+
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"moderation/contributions/{id}/feature");
+        request.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+        Assert.Equal(HttpStatusCode.OK, (await Moderator.SendAsync(request)).StatusCode);
+        tips = (await (await _app.Client("alice").GetAsync("tips?context=route:/featured")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(loved, tips[0].GetProperty("id").GetString());
+    }
 }

@@ -44,4 +44,51 @@ public sealed class ModerationTests(SampleServer server)
         var read = await dan.APIRequest.GetAsync($"/social-learning/contributions/{id}");
         Assert.Equal("Published", (await read.JsonAsync())!.Value.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task A_tip_the_learning_team_features_leads_the_widget_with_a_badge()
+    {
+        const string id = "demo-credit-note";
+        const string title = "Never edit an invoice that was sent";
+        var (aliceContext, alice) = await server.SignInAsync("alice", "/invoices");
+        await using var aliceScope = aliceContext;
+        await Widget.WaitReadyAsync(alice);
+        var before = await Widget.TitlesAsync(alice);
+        Assert.Contains(title, before);
+        Assert.NotEqual(title, before[0]);
+        Assert.Equal(0, await alice.Locator("social-learning-tips .sl-featured").CountAsync());
+
+        // Carol (a moderator) features Bob's seeded tip through the API; Alice then sees it first, with the badge.
+        var (carolContext, carol) = await server.SignInAsync("carol", "/invoices");
+        await using var carolScope = carolContext;
+        var read = await carol.APIRequest.GetAsync($"/social-learning/contributions/{id}");
+        Assert.Equal(200, read.Status);
+        var featured = await carol.APIRequest.PostAsync($"/social-learning/moderation/contributions/{id}/feature", new()
+        {
+            DataObject = new { until = DateTimeOffset.UtcNow.AddDays(7) },
+            Headers = new Dictionary<string, string> { ["If-Match"] = read.Headers["etag"] },
+        });
+        Assert.Equal(200, featured.Status);
+
+        await alice.ReloadAsync();
+        await Widget.WaitReadyAsync(alice);
+        var first = Widget.Tips(alice).First;
+        Assert.Equal(title, await first.Locator(".sl-title").InnerTextAsync());
+        Assert.Equal("Recommended by the learning team", await first.Locator(".sl-featured").InnerTextAsync());
+        Assert.Equal(1, await alice.Locator("social-learning-tips .sl-featured").CountAsync());
+        Assert.Equal(before.Count, (await Widget.TitlesAsync(alice)).Count);
+        await Widget.ScreenshotAsync(alice, "widget-featured");
+
+        // Taken back: the badge goes and the ranker's order returns.
+        var current = await carol.APIRequest.GetAsync($"/social-learning/contributions/{id}");
+        var removed = await carol.APIRequest.DeleteAsync($"/social-learning/moderation/contributions/{id}/feature", new()
+        {
+            Headers = new Dictionary<string, string> { ["If-Match"] = current.Headers["etag"] },
+        });
+        Assert.Equal(200, removed.Status);
+        await alice.ReloadAsync();
+        await Widget.WaitReadyAsync(alice);
+        Assert.Equal(0, await alice.Locator("social-learning-tips .sl-featured").CountAsync());
+        Assert.Equal(before, await Widget.TitlesAsync(alice));
+    }
 }

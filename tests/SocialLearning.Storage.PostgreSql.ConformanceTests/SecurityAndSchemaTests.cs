@@ -150,10 +150,10 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
     {
         await SeedTwoTenantsAsync(NewStore());
 
-        // Put the schema back to version 1: without the review columns of 0002 and without its row.
+        // Put the schema back to version 1: without the columns of 0002 and without its row.
         await using (var connection = await _raw.OpenConnectionAsync())
         await using (var downgrade = new NpgsqlCommand(
-            $"ALTER TABLE \"{_schema}\".contributions DROP COLUMN reviewed_by, DROP COLUMN reviewed_ticks, DROP COLUMN reviewed_offset; DELETE FROM \"{_schema}\".schema_version WHERE version = 2",
+            $"ALTER TABLE \"{_schema}\".contributions DROP COLUMN reviewed_by, DROP COLUMN reviewed_ticks, DROP COLUMN reviewed_offset, DROP COLUMN featured_by, DROP COLUMN featured_until_ticks, DROP COLUMN featured_until_offset; DELETE FROM \"{_schema}\".schema_version WHERE version = 2",
             connection))
         {
             await downgrade.ExecuteNonQueryAsync();
@@ -163,7 +163,7 @@ public sealed class SecurityAndSchemaTests : IAsyncLifetime
         var acme = new TenantId("acme");
         var tip = await upgraded.GetContributionAsync(acme, new ContributionId("tip"));
         Assert.NotNull(tip);
-        Assert.Equal(("T", (LearnerId?)null, (DateTimeOffset?)null), (tip.Title, tip.ReviewedBy, tip.ReviewedAt));
+        Assert.Equal(("T", (LearnerId?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (tip.Title, tip.ReviewedBy, tip.ReviewedAt, tip.FeaturedUntil));
         Assert.Equal(1, (await upgraded.GetCountersAsync(acme, tip.Id)).Helpful);
 
         var reviewedAt = new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.FromHours(2));

@@ -132,6 +132,9 @@ public sealed record ContributionView
     /// <summary>Last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Until when the learning team features it, when it does.</summary>
+    public DateTimeOffset? FeaturedUntil { get; init; }
+
     /// <summary>Counters.</summary>
     public required ContributionCounters Counters { get; init; }
 
@@ -258,6 +261,13 @@ public sealed record MeView
     public required IReadOnlyList<string> Roles { get; init; }
 }
 
+/// <summary>Body of <c>POST /moderation/contributions/{id}/feature</c>.</summary>
+public sealed record FeatureBody
+{
+    /// <summary>Until when to feature it (ISO 8601, later than now).</summary>
+    public DateTimeOffset? Until { get; init; }
+}
+
 /// <summary>Answer of <c>GET /moderation/queue</c>: what waits for a moderator, oldest first.</summary>
 public sealed record ReviewQueueView
 {
@@ -316,6 +326,7 @@ public sealed record FlagView
 [JsonSerializable(typeof(LearningPath))]
 [JsonSerializable(typeof(MeView))]
 [JsonSerializable(typeof(ReviewQueueView))]
+[JsonSerializable(typeof(FeatureBody))]
 internal sealed partial class SocialLearningJsonContext : JsonSerializerContext;
 
 internal sealed class LearnerIdJsonConverter : JsonConverter<LearnerId>

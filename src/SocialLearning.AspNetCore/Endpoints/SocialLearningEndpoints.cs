@@ -31,6 +31,8 @@ internal static class SocialLearningEndpoints
         group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
         group.MapPost("/moderation/contributions/{id}/approve", Approve).WithName("SocialLearning.Approve");
         group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
+        group.MapPost("/moderation/contributions/{id}/feature", Feature).WithName("SocialLearning.Feature");
+        group.MapDelete("/moderation/contributions/{id}/feature", Unfeature).WithName("SocialLearning.Unfeature");
     }
 
     internal static async Task<JsonHttpResult<ReviewQueueView>> GetReviewQueue(HttpContext http, EndpointServices s)
@@ -62,12 +64,23 @@ internal static class SocialLearningEndpoints
     }
 
     internal static Task<JsonHttpResult<ContributionView>> Approve(HttpContext http, EndpointServices s, string id) =>
-        DecideAsync(http, s, id, approve: true);
+        DecideAsync(http, s, id, (caller, contribution, expected, ct) => s.Moderation.ApproveAsync(caller.Tenant, caller.Id, contribution, expected, ct));
 
     internal static Task<JsonHttpResult<ContributionView>> Hide(HttpContext http, EndpointServices s, string id) =>
-        DecideAsync(http, s, id, approve: false);
+        DecideAsync(http, s, id, (caller, contribution, expected, ct) => s.Moderation.HideAsync(caller.Tenant, caller.Id, contribution, expected, ct));
 
-    private static async Task<JsonHttpResult<ContributionView>> DecideAsync(HttpContext http, EndpointServices s, string id, bool approve)
+    internal static async Task<JsonHttpResult<ContributionView>> Feature(HttpContext http, EndpointServices s, string id)
+    {
+        var body = await ReadBodyAsync(http, s, SocialLearningJsonContext.Default.FeatureBody).ConfigureAwait(false);
+        var until = body.Until ?? throw new ArgumentException("until is required: when the feature ends, as an ISO 8601 time.", "until");
+        return await DecideAsync(http, s, id, (caller, contribution, expected, ct) => s.Moderation.FeatureAsync(caller.Tenant, caller.Id, contribution, until, expected, ct)).ConfigureAwait(false);
+    }
+
+    internal static Task<JsonHttpResult<ContributionView>> Unfeature(HttpContext http, EndpointServices s, string id) =>
+        DecideAsync(http, s, id, (caller, contribution, expected, ct) => s.Moderation.UnfeatureAsync(caller.Tenant, caller.Id, contribution, expected, ct));
+
+    private static async Task<JsonHttpResult<ContributionView>> DecideAsync(
+        HttpContext http, EndpointServices s, string id, Func<Caller, ContributionId, long, CancellationToken, Task<Contribution>> decide)
     {
         var contributionId = Id(id, "id");
         var expected = IfMatch(http);
@@ -76,9 +89,7 @@ internal static class SocialLearningEndpoints
         Contribution stored;
         try
         {
-            stored = approve
-                ? await s.Moderation.ApproveAsync(caller.Tenant, caller.Id, contributionId, expected, http.RequestAborted).ConfigureAwait(false)
-                : await s.Moderation.HideAsync(caller.Tenant, caller.Id, contributionId, expected, http.RequestAborted).ConfigureAwait(false);
+            stored = await decide(caller, contributionId, expected, http.RequestAborted).ConfigureAwait(false);
         }
         catch (ArgumentException e) when (e.ParamName == "contribution")
         {
@@ -351,6 +362,7 @@ internal static class SocialLearningEndpoints
         ParentId = c.ParentId,
         CreatedAt = c.CreatedAt,
         UpdatedAt = c.UpdatedAt,
+        FeaturedUntil = c.FeaturedUntil,
         Counters = await s.Store.GetCountersAsync(caller.Tenant, c.Id, ct).ConfigureAwait(false),
         Mine = await MineAsync(s, caller, c.Id, ct).ConfigureAwait(false),
     };

@@ -334,6 +334,8 @@
       setCount(tip.counters);
       var author = tip.author && tip.author.name ? tip.author.name : 'a colleague';
       var meta = el('p', { className: 'sl-meta' }, [document.createTextNode('Shared by ' + author + ' · '), helpfulCount]);
+      var featured = (tip.explanation || []).some(function (signal) { return signal.signal === 'featured'; });
+      if (featured) { meta.insertBefore(el('span', { className: 'sl-featured', text: 'Recommended by the learning team' }), meta.firstChild); }
 
       var mine = tip.mine || {};
       var buttons = {};

@@ -261,7 +261,13 @@ public abstract class ContributionStoreConformanceTests<TFactory> : StoreConform
         await SeedLearnerAsync("author");
         await SeedLearnerAsync("mod");
         var reviewedAt = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(-5)).AddTicks(1234);
-        var created = NewContribution(Tenant, "c1", "author") with { ReviewedBy = new LearnerId("mod"), ReviewedAt = reviewedAt };
+        var created = NewContribution(Tenant, "c1", "author") with
+        {
+            ReviewedBy = new LearnerId("mod"),
+            ReviewedAt = reviewedAt,
+            FeaturedBy = new LearnerId("mod"),
+            FeaturedUntil = reviewedAt.AddDays(30).ToOffset(TimeSpan.FromHours(2)).AddTicks(7),
+        };
         Assert.Equal(created with { Version = 1 }, await Store.CreateContributionAsync(created, "share-reviewed"));
         Assert.Equal(created with { Version = 1 }, await Store.CreateContributionAsync(created, "share-reviewed"));
         Assert.Equal(created with { Version = 1 }, await Store.GetContributionAsync(Tenant, created.Id));
@@ -271,11 +277,14 @@ public abstract class ContributionStoreConformanceTests<TFactory> : StoreConform
         Assert.Equal(later, (await Store.GetContributionAsync(Tenant, created.Id))!.ReviewedAt);
         Assert.Equal(TimeSpan.FromHours(9), (await Store.GetContributionAsync(Tenant, created.Id))!.ReviewedAt!.Value.Offset);
 
-        var cleared = await Store.UpdateContributionAsync(approved with { ReviewedBy = null, ReviewedAt = null }, approved.Version);
+        Assert.Equal(created.FeaturedUntil, (await Store.GetContributionAsync(Tenant, created.Id))!.FeaturedUntil);
+        var cleared = await Store.UpdateContributionAsync(approved with { ReviewedBy = null, ReviewedAt = null, FeaturedBy = null, FeaturedUntil = null }, approved.Version);
         var listed = Assert.Single(await ToListAsync(Store.ListContributionsAsync(Tenant)));
         Assert.Equal(cleared, listed);
         Assert.Null(listed.ReviewedBy);
         Assert.Null(listed.ReviewedAt);
+        Assert.Null(listed.FeaturedBy);
+        Assert.Null(listed.FeaturedUntil);
     }
 
     [Fact]

@@ -398,6 +398,30 @@ internal sealed class TenantIndex
         Evidence = s.Evidence,
     };
 
+    private void SetFeatured(int item, DateTimeOffset? until)
+    {
+        var current = _featured;
+        var at = Array.FindIndex(current, f => f.Item == item);
+        var ticks = until?.UtcTicks ?? 0;
+        if ((at < 0 && until is null) || (at >= 0 && current[at].UntilTicks == ticks))
+        {
+            return;
+        }
+
+        var next = new List<FeaturedItem>(current);
+        if (at >= 0)
+        {
+            next.RemoveAt(at);
+        }
+
+        if (until is not null)
+        {
+            next.Add(new FeaturedItem(item, ticks));
+        }
+
+        Volatile.Write(ref _featured, [.. next]);
+    }
+
     /// <summary>
     /// With <see cref="ThreadExpansion"/>, records a published answer's terms for its parent's thread (or drops them
     /// when it is no longer published) before the answer itself is upserted. Adds to <paramref name="changedParents"/>
@@ -443,10 +467,19 @@ internal sealed class TenantIndex
         }
     }
 
+    /// <summary>
+    /// Items the learning team features, with the end of each feature in UTC ticks (few: copied on every change, so a
+    /// reader holds a consistent array without a lock). Featured items are shown first for their context keys.
+    /// </summary>
+    public FeaturedItem[] Featured => Volatile.Read(ref _featured);
+
+    private FeaturedItem[] _featured = [];
+
     /// <summary>Adds or updates a contribution with its counters. Idempotent.</summary>
     public void Upsert(Contribution c, ContributionCounters counters)
     {
         var item = ItemOrdinal(c.Id.Value);
+        SetFeatured(item, c.FeaturedUntil);
         var doc = ItemDoc[item];
         var hash = ContentHash(c) ^ _threadHash.GetValueOrDefault(item);
         if (doc >= 0 && DocHash[doc] == hash && DocKind[doc] == (byte)c.Kind)
@@ -842,3 +875,6 @@ internal sealed class SkillEdgeSnapshot(int[] from, int[] to, SkillEdgeKind[] ki
 
     public int Count => From.Length;
 }
+
+/// <summary>A featured item (ordinal) and when its feature ends (UTC ticks).</summary>
+internal readonly record struct FeaturedItem(int Item, long UntilTicks);

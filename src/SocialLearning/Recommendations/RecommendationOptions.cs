@@ -100,6 +100,12 @@ public sealed class RecommendationOptions
     /// <summary>Candidates MMR re-ranks (the base ranker's top). Default 50.</summary>
     public int MmrPoolSize { get; set; } = 50;
 
+    /// <summary>
+    /// At most this many featured contributions (<see cref="IModerationService.FeatureAsync"/>) lead a tip
+    /// recommendation for their context keys, ahead of the ranker's results. 0 to 10; default 2; 0 turns featuring off.
+    /// </summary>
+    public int MaxFeaturedTips { get; set; } = 2;
+
     /// <summary>Ranker whose top <see cref="MmrPoolSize"/> MMR diversifies. Default <c>blend</c>.</summary>
     public string MmrBaseRanker { get; set; } = "blend";
 
@@ -183,6 +189,7 @@ internal sealed class RecommendationOptionsValidator : IValidateOptions<Recommen
         Check(options.MasteryLevel > 0 && options.MasteryLevel <= 1, nameof(options.MasteryLevel), "in (0, 1]", options.MasteryLevel, f);
         Check(options.MmrLambda >= 0 && options.MmrLambda <= 1, nameof(options.MmrLambda), "between 0 and 1", options.MmrLambda, f);
         Check(options.MmrPoolSize is >= 1 and <= 1000, nameof(options.MmrPoolSize), "between 1 and 1000", options.MmrPoolSize, f);
+        Check(options.MaxFeaturedTips is >= 0 and <= 10, nameof(options.MaxFeaturedTips), "between 0 and 10", options.MaxFeaturedTips, f);
         Check(options.RrfK >= 1, nameof(options.RrfK), "1 or more", options.RrfK, f);
         Check(options.RrfDepth is >= 1 and <= 1000, nameof(options.RrfDepth), "between 1 and 1000", options.RrfDepth, f);
         Check(options.AffinityHalfLife > TimeSpan.Zero, nameof(options.AffinityHalfLife), "positive", options.AffinityHalfLife, f);

@@ -78,7 +78,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 ctx.Scores[i] = s.HeapScore[i];
             }
 
-            return Build(s, ranker, rankerName, variant, found, scored, identity: true);
+            return WithFeatured(s, Build(s, ranker, rankerName, variant, found, scored, identity: true), k);
         }
 
         if (ranker is MmrTipRanker mmr && registry is not null && registry.Contains(mmr.BaseRanker) && registry.Get(mmr.BaseRanker) is ILinearTipRanker baseRanker)
@@ -94,7 +94,102 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
 
         ranker.Score(ctx, ctx.Scores.AsSpan(0, ctx.Count));
         found = TopOfCandidates(s, k);
-        return Build(s, ranker, rankerName, variant, found, scored, identity: false);
+        return WithFeatured(s, Build(s, ranker, rankerName, variant, found, scored, identity: false), k);
+    }
+
+    /// <summary>
+    /// Puts the learning team's featured contributions for the request's context keys first (at most
+    /// <see cref="RecommendationOptions.MaxFeaturedTips"/>, under the same filters as every candidate: visible,
+    /// in the learner's audience, not dismissed, not their own, of the requested kinds), then the ranker's results
+    /// without them, k in all. Nothing changes when nothing is featured.
+    /// </summary>
+    private RecommendationResult<TipRecommendation> WithFeatured(Scratch s, RecommendationResult<TipRecommendation> ranked, int k)
+    {
+        var index = s.Context.Index;
+        var featured = index.Featured;
+        var keys = s.Context.CurrentRequest.ContextKeys;
+        if (featured.Length == 0 || keys.Count == 0 || Options.MaxFeaturedTips == 0)
+        {
+            return ranked;
+        }
+
+        var nowTicks = s.Context.CurrentNow.UtcTicks;
+        var picked = new List<(int Doc, long Until, int Key)>();
+        foreach (var f in featured)
+        {
+            var doc = f.Item < index.ItemDoc.Count ? index.ItemDoc[f.Item] : -1;
+            if (f.UntilTicks <= nowTicks || doc < 0 || doc >= s.Limit || !s.Accept(doc))
+            {
+                continue;
+            }
+
+            var docKeys = index.KeysOf(doc);
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var key = index.ContextKeys.Find(keys[i]);
+                if (key >= 0 && docKeys.Contains(key))
+                {
+                    picked.Add((doc, f.UntilTicks, i));
+                    break;
+                }
+            }
+        }
+
+        if (picked.Count == 0)
+        {
+            return ranked;
+        }
+
+        // The feature that runs longest first (ties by document, so the order is stable).
+        picked.Sort(static (a, b) => a.Until != b.Until ? b.Until.CompareTo(a.Until) : a.Doc.CompareTo(b.Doc));
+        var take = Math.Min(Math.Min(picked.Count, Options.MaxFeaturedTips), k);
+        var items = new List<TipRecommendation>(k);
+        var ids = new HashSet<ContributionId>();
+        for (var i = 0; i < take; i++)
+        {
+            var (doc, until, key) = picked[i];
+            var id = new ContributionId(index.ItemIds[index.DocItem[doc]]);
+            var ranking = ranked.Items.FirstOrDefault(r => r.ContributionId == id);
+            var explanation = new List<ExplanationSignal>
+            {
+                new()
+                {
+                    Signal = "featured",
+                    Value = 1,
+                    Text = $"featured by the learning team for {keys[key]} until {new DateTimeOffset(until, TimeSpan.Zero):yyyy-MM-dd}",
+                },
+            };
+            if (ranking is not null)
+            {
+                explanation.AddRange(ranking.Explanation);
+            }
+
+            items.Add(new TipRecommendation
+            {
+                ContributionId = id,
+                Kind = (ContributionKind)index.DocKind[doc],
+                Title = index.DocTitle[doc],
+                Author = new LearnerId(index.LearnerIds[index.DocAuthor[doc]]),
+                Score = ranking?.Score ?? 0,
+                Explanation = explanation,
+            });
+            ids.Add(id);
+        }
+
+        foreach (var item in ranked.Items)
+        {
+            if (items.Count >= k)
+            {
+                break;
+            }
+
+            if (!ids.Contains(item.ContributionId))
+            {
+                items.Add(item);
+            }
+        }
+
+        return ranked with { Items = items };
     }
 
     private static RecommendationResult<TipRecommendation> Build(Scratch s, ITipRanker ranker, string rankerName, string? variant, int found, int scored, bool identity)

@@ -88,4 +88,16 @@ public interface IModerationService
     /// publish it again. Fails as <see cref="ApproveAsync"/> does.
     /// </summary>
     Task<Contribution> HideAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Features a published contribution until <paramref name="until"/> (later than now, at most
+    /// <see cref="SocialLearningOptions.MaxFeaturePeriod"/> ahead): tip recommendations for any of its context keys show
+    /// it first, to everyone in its audience who has not dismissed it, explained as featured by the learning team.
+    /// Featuring it again moves the end. Fails as <see cref="ApproveAsync"/> does, and with <see cref="ArgumentException"/>
+    /// for a contribution that is not published or has no context key.
+    /// </summary>
+    Task<Contribution> FeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, DateTimeOffset until, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a contribution's feature now. Fails as <see cref="ApproveAsync"/> does, and with <see cref="ArgumentException"/> when it is not featured.</summary>
+    Task<Contribution> UnfeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default);
 }

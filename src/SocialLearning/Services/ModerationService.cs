@@ -94,6 +94,48 @@ internal sealed partial class ModerationService(
     public Task<Contribution> HideAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default) =>
         DecideAsync(tenant, moderator, contribution, expectedVersion, ContributionStatus.Hidden, cancellationToken);
 
+    public async Task<Contribution> FeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, DateTimeOffset until, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var (current, now) = await ReadForCurationAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (until <= now || until > now + _options.MaxFeaturePeriod)
+        {
+            throw new ArgumentOutOfRangeException(nameof(until), until, $"until must be later than now and at most SocialLearningOptions.MaxFeaturePeriod ({_options.MaxFeaturePeriod.TotalDays:0.#} days) ahead.");
+        }
+
+        if (current.Status != ContributionStatus.Published)
+        {
+            throw new ArgumentException($"contribution '{contribution.Value}' is {current.Status}; only a published contribution can be featured.", nameof(contribution));
+        }
+
+        if (current.ContextKeys.Count == 0)
+        {
+            throw new ArgumentException($"contribution '{contribution.Value}' has no context key, so there is no screen to feature it on.", nameof(contribution));
+        }
+
+        var featured = await store.UpdateContributionAsync(
+            current with { FeaturedBy = moderator, FeaturedUntil = until, UpdatedAt = now, UpdatedBy = moderator },
+            expectedVersion,
+            cancellationToken).ConfigureAwait(false);
+        SocialLearningTelemetry.ModerationDecisions.Add(1, new KeyValuePair<string, object?>("decision", "featured"));
+        return featured;
+    }
+
+    public async Task<Contribution> UnfeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var (current, now) = await ReadForCurationAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (current.FeaturedUntil is not { } until || until <= now)
+        {
+            throw new ArgumentException($"contribution '{contribution.Value}' is not featured.", nameof(contribution));
+        }
+
+        var unfeatured = await store.UpdateContributionAsync(
+            current with { FeaturedBy = null, FeaturedUntil = null, UpdatedAt = now, UpdatedBy = moderator },
+            expectedVersion,
+            cancellationToken).ConfigureAwait(false);
+        SocialLearningTelemetry.ModerationDecisions.Add(1, new KeyValuePair<string, object?>("decision", "unfeatured"));
+        return unfeatured;
+    }
+
     /// <summary>The flags after a moderator's decision (all of them when there was none), oldest first.</summary>
     internal static List<FlagReport> SinceReview(List<FlagReport> flags, DateTimeOffset? reviewedAt)
     {
@@ -152,6 +194,22 @@ internal sealed partial class ModerationService(
         SocialLearningTelemetry.ModerationDecisions.Add(1, new KeyValuePair<string, object?>("decision", status == ContributionStatus.Published ? "approved" : "hidden"));
         LogDecided(_logger, tenant.Value, id.Value, current.Status, status);
         return decided;
+    }
+
+    private async Task<(Contribution Current, DateTimeOffset Now)> ReadForCurationAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, CancellationToken cancellationToken)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(moderator, nameof(moderator));
+        Guard.Set(id, "contribution");
+        if (expectedVersion < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "expectedVersion must be 1 or more.");
+        }
+
+        await RequireModeratorAsync(tenant, moderator, cancellationToken).ConfigureAwait(false);
+        var current = await store.GetContributionAsync(tenant, id, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException(nameof(Contribution), id.Value, "contribution");
+        return (current, time.GetUtcNow());
     }
 
     private async Task RequireModeratorAsync(TenantId tenant, LearnerId moderator, CancellationToken cancellationToken)
