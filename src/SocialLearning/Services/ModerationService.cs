@@ -96,7 +96,7 @@ internal sealed partial class ModerationService(
 
     public async Task<Contribution> FeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, DateTimeOffset until, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var (current, now) = await ReadForCurationAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
+        var (current, now) = await ReadForDecisionAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
         if (until <= now || until > now + _options.MaxFeaturePeriod)
         {
             throw new ArgumentOutOfRangeException(nameof(until), until, $"until must be later than now and at most SocialLearningOptions.MaxFeaturePeriod ({_options.MaxFeaturePeriod.TotalDays:0.#} days) ahead.");
@@ -122,7 +122,7 @@ internal sealed partial class ModerationService(
 
     public async Task<Contribution> UnfeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var (current, now) = await ReadForCurationAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
+        var (current, now) = await ReadForDecisionAsync(tenant, moderator, contribution, expectedVersion, cancellationToken).ConfigureAwait(false);
         if (current.FeaturedUntil is not { } until || until <= now)
         {
             throw new ArgumentException($"contribution '{contribution.Value}' is not featured.", nameof(contribution));
@@ -167,17 +167,7 @@ internal sealed partial class ModerationService(
 
     private async Task<Contribution> DecideAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, ContributionStatus status, CancellationToken cancellationToken)
     {
-        Guard.Tenant(tenant);
-        Guard.Set(moderator, nameof(moderator));
-        Guard.Set(id, "contribution");
-        if (expectedVersion < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "expectedVersion must be 1 or more.");
-        }
-
-        await RequireModeratorAsync(tenant, moderator, cancellationToken).ConfigureAwait(false);
-        var current = await store.GetContributionAsync(tenant, id, cancellationToken).ConfigureAwait(false)
-            ?? throw new EntityNotFoundException(nameof(Contribution), id.Value, "contribution");
+        var (current, now) = await ReadForDecisionAsync(tenant, moderator, id, expectedVersion, cancellationToken).ConfigureAwait(false);
         if (current.Status is not (ContributionStatus.PendingReview or ContributionStatus.Published or ContributionStatus.Hidden))
         {
             var verb = status == ContributionStatus.Published ? "approved" : "hidden";
@@ -186,7 +176,6 @@ internal sealed partial class ModerationService(
                 "contribution");
         }
 
-        var now = time.GetUtcNow();
         var decided = await store.UpdateContributionAsync(
             current with { Status = status, UpdatedAt = now, UpdatedBy = moderator, ReviewedBy = moderator, ReviewedAt = now },
             expectedVersion,
@@ -196,7 +185,8 @@ internal sealed partial class ModerationService(
         return decided;
     }
 
-    private async Task<(Contribution Current, DateTimeOffset Now)> ReadForCurationAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Checks the input and the moderator, and reads the contribution a decision is about.</summary>
+    private async Task<(Contribution Current, DateTimeOffset Now)> ReadForDecisionAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, CancellationToken cancellationToken)
     {
         Guard.Tenant(tenant);
         Guard.Set(moderator, nameof(moderator));
