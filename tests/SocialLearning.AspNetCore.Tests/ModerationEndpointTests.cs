@@ -102,4 +102,29 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         tips = (await (await _app.Client("alice").GetAsync("tips?context=route:/featured")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(loved, tips[0].GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task Vote_patterns_list_a_learner_whose_helpful_votes_all_go_to_one_colleague()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await _app.Client("bob").ShareAsync($"Bob's tip {i}"));
+        }
+
+        foreach (var id in ids)
+        {
+            await _app.Client("fan").PostJsonAsync($"contributions/{id}/feedback", """{"kind":"Helpful"}""");
+        }
+
+        var json = await (await Moderator.GetAsync("moderation/votes")).JsonAsync();
+        var item = Assert.Single(json.GetProperty("items").EnumerateArray());
+        Assert.Equal("fan", item.GetProperty("voter").GetProperty("id").GetString());
+        Assert.Equal("Bob", item.GetProperty("author").GetProperty("name").GetString());
+        Assert.Equal(5, item.GetProperty("helpfulVotes").GetInt32());
+        Assert.Equal(1.0, item.GetProperty("share").GetDouble());
+        Assert.Empty((await (await Moderator.GetAsync("moderation/votes?minVotes=6")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal("minSharePercent", (await (await Moderator.GetAsync("moderation/votes?minSharePercent=0")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        await (await _app.Client("bob").GetAsync("moderation/votes")).ProblemAsync(403);
+    }
 }

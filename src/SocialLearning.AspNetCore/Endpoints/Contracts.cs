@@ -261,6 +261,38 @@ public sealed record MeView
     public required IReadOnlyList<string> Roles { get; init; }
 }
 
+/// <summary>Answer of <c>GET /moderation/votes</c>: helpful votes concentrated on one colleague, most first.</summary>
+public sealed record VotePatternsView
+{
+    /// <summary>The patterns.</summary>
+    public required IReadOnlyList<VotePatternView> Items { get; init; }
+}
+
+/// <summary>One learner's helpful votes concentrated on one colleague (see <see cref="VotePattern"/>).</summary>
+public sealed record VotePatternView
+{
+    /// <summary>Who voted.</summary>
+    public required PersonView Voter { get; init; }
+
+    /// <summary>Whose contributions they voted helpful.</summary>
+    public required PersonView Author { get; init; }
+
+    /// <summary>Those helpful votes.</summary>
+    public required int HelpfulVotes { get; init; }
+
+    /// <summary>Their share of all the voter's helpful votes.</summary>
+    public required double Share { get; init; }
+
+    /// <summary>The author's helpful votes on the voter's contributions.</summary>
+    public required int Reciprocal { get; init; }
+
+    /// <summary>The first of those votes.</summary>
+    public required DateTimeOffset FirstVoteAt { get; init; }
+
+    /// <summary>The last of those votes.</summary>
+    public required DateTimeOffset LastVoteAt { get; init; }
+}
+
 /// <summary>Body of <c>POST /moderation/contributions/{id}/feature</c>.</summary>
 public sealed record FeatureBody
 {
@@ -327,6 +359,7 @@ public sealed record FlagView
 [JsonSerializable(typeof(MeView))]
 [JsonSerializable(typeof(ReviewQueueView))]
 [JsonSerializable(typeof(FeatureBody))]
+[JsonSerializable(typeof(VotePatternsView))]
 internal sealed partial class SocialLearningJsonContext : JsonSerializerContext;
 
 internal sealed class LearnerIdJsonConverter : JsonConverter<LearnerId>

@@ -29,6 +29,7 @@ internal static class SocialLearningEndpoints
         group.MapGet("/learning-path", GetLearningPath).WithName("SocialLearning.LearningPath");
         group.MapGet("/skills", GetSkills).WithName("SocialLearning.Skills");
         group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
+        group.MapGet("/moderation/votes", GetVotePatterns).WithName("SocialLearning.VotePatterns");
         group.MapPost("/moderation/contributions/{id}/approve", Approve).WithName("SocialLearning.Approve");
         group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
         group.MapPost("/moderation/contributions/{id}/feature", Feature).WithName("SocialLearning.Feature");
@@ -61,6 +62,35 @@ internal static class SocialLearningEndpoints
         }
 
         return Json(new ReviewQueueView { Items = items }, SocialLearningJsonContext.Default.ReviewQueueView);
+    }
+
+    internal static async Task<JsonHttpResult<VotePatternsView>> GetVotePatterns(HttpContext http, EndpointServices s)
+    {
+        var query = http.Request.Query;
+        var minVotes = Int(query, "minVotes", 5, 1, 1_000);
+        var minSharePercent = Int(query, "minSharePercent", 50, 1, 100);
+        var limit = Int(query, "limit", 50, 1, 500);
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        var ct = http.RequestAborted;
+        var patterns = await s.Moderation.GetVotePatternsAsync(
+            caller.Tenant, caller.Id, new VotePatternQuery { MinVotes = minVotes, MinShare = minSharePercent / 100.0, Limit = limit }, ct).ConfigureAwait(false);
+        var names = new Dictionary<LearnerId, string>();
+        var items = new List<VotePatternView>(patterns.Count);
+        foreach (var p in patterns)
+        {
+            items.Add(new VotePatternView
+            {
+                Voter = await PersonAsync(s, caller.Tenant, p.Voter, names, ct).ConfigureAwait(false),
+                Author = await PersonAsync(s, caller.Tenant, p.Author, names, ct).ConfigureAwait(false),
+                HelpfulVotes = p.HelpfulVotes,
+                Share = p.Share,
+                Reciprocal = p.Reciprocal,
+                FirstVoteAt = p.FirstVoteAt,
+                LastVoteAt = p.LastVoteAt,
+            });
+        }
+
+        return Json(new VotePatternsView { Items = items }, SocialLearningJsonContext.Default.VotePatternsView);
     }
 
     internal static Task<JsonHttpResult<ContributionView>> Approve(HttpContext http, EndpointServices s, string id) =>

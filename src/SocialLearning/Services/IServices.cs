@@ -98,6 +98,14 @@ public interface IModerationService
     /// </summary>
     Task<Contribution> FeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, DateTimeOffset until, long expectedVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Vote patterns worth a look: learners whose current helpful votes go mostly to one colleague's contributions
+    /// (at least <see cref="VotePatternQuery.MinVotes"/>, and at least <see cref="VotePatternQuery.MinShare"/> of all
+    /// their helpful votes), with how many the colleague gave back, most votes first. A report for a moderator to judge;
+    /// it changes nothing. Reads the tenant's contributions and interaction log.
+    /// </summary>
+    Task<IReadOnlyList<VotePattern>> GetVotePatternsAsync(TenantId tenant, LearnerId moderator, VotePatternQuery? query = null, CancellationToken cancellationToken = default);
+
     /// <summary>Ends a contribution's feature now. Fails as <see cref="ApproveAsync"/> does, and with <see cref="ArgumentException"/> when it is not featured.</summary>
     Task<Contribution> UnfeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, long expectedVersion, CancellationToken cancellationToken = default);
 }

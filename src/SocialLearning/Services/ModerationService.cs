@@ -136,6 +136,90 @@ internal sealed partial class ModerationService(
         return unfeatured;
     }
 
+    public async Task<IReadOnlyList<VotePattern>> GetVotePatternsAsync(TenantId tenant, LearnerId moderator, VotePatternQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        Guard.Set(moderator, nameof(moderator));
+        query ??= new VotePatternQuery();
+        if (query.MinVotes is < 1 or > 1_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.MinVotes, "query.MinVotes must be between 1 and 1,000.");
+        }
+
+        if (!(query.MinShare > 0 && query.MinShare <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.MinShare, "query.MinShare must be more than 0 and at most 1.");
+        }
+
+        if (query.Limit is < 1 or > MaxQueueLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"query.Limit must be between 1 and {MaxQueueLimit}.");
+        }
+
+        await RequireModeratorAsync(tenant, moderator, cancellationToken).ConfigureAwait(false);
+        var authors = new Dictionary<ContributionId, LearnerId>();
+        await foreach (var c in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            authors[c.Id] = c.Author;
+        }
+
+        // Each learner's current vote per item: a later vote replaces an earlier one, as in the counters.
+        var votes = new Dictionary<(LearnerId Voter, ContributionId Item), (bool Helpful, DateTimeOffset At)>();
+        await foreach (var i in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (i.Kind is InteractionKind.Helpful or InteractionKind.NotHelpful)
+            {
+                votes[(i.Learner, i.ContributionId)] = (i.Kind == InteractionKind.Helpful, i.OccurredAt);
+            }
+        }
+
+        var totals = new Dictionary<LearnerId, int>();
+        var pairs = new Dictionary<(LearnerId Voter, LearnerId Author), (int Count, DateTimeOffset First, DateTimeOffset Last)>();
+        foreach (var ((voter, item), (helpful, at)) in votes)
+        {
+            if (!helpful || !authors.TryGetValue(item, out var author) || author == voter)
+            {
+                continue;
+            }
+
+            totals[voter] = totals.GetValueOrDefault(voter) + 1;
+            pairs[(voter, author)] = pairs.TryGetValue((voter, author), out var p)
+                ? (p.Count + 1, at < p.First ? at : p.First, at > p.Last ? at : p.Last)
+                : (1, at, at);
+        }
+
+        var found = new List<VotePattern>();
+        foreach (var ((voter, author), (count, first, last)) in pairs)
+        {
+            var share = count / (double)totals[voter];
+            if (count >= query.MinVotes && share >= query.MinShare)
+            {
+                found.Add(new VotePattern
+                {
+                    Voter = voter,
+                    Author = author,
+                    HelpfulVotes = count,
+                    Share = share,
+                    Reciprocal = pairs.TryGetValue((author, voter), out var back) ? back.Count : 0,
+                    FirstVoteAt = first,
+                    LastVoteAt = last,
+                });
+            }
+        }
+
+        found.Sort(static (a, b) =>
+            a.HelpfulVotes != b.HelpfulVotes ? b.HelpfulVotes.CompareTo(a.HelpfulVotes)
+            : a.Share != b.Share ? b.Share.CompareTo(a.Share)
+            : a.Voter != b.Voter ? string.CompareOrdinal(a.Voter.Value, b.Voter.Value)
+            : string.CompareOrdinal(a.Author.Value, b.Author.Value));
+        if (found.Count > query.Limit)
+        {
+            found.RemoveRange(query.Limit, found.Count - query.Limit);
+        }
+
+        return found;
+    }
+
     /// <summary>The flags after a moderator's decision (all of them when there was none), oldest first.</summary>
     internal static List<FlagReport> SinceReview(List<FlagReport> flags, DateTimeOffset? reviewedAt)
     {

@@ -191,3 +191,41 @@ public sealed record FlagReport
     /// </summary>
     public bool Trusted { get; init; }
 }
+
+/// <summary>Thresholds of <see cref="IModerationService.GetVotePatternsAsync"/>.</summary>
+public sealed record VotePatternQuery
+{
+    /// <summary>Helpful votes from one learner on one colleague's contributions to report. 1 to 1,000; default 5.</summary>
+    public int MinVotes { get; init; } = 5;
+
+    /// <summary>The share of the voter's helpful votes that went to that colleague. More than 0, at most 1; default 0.5.</summary>
+    public double MinShare { get; init; } = 0.5;
+
+    /// <summary>Most patterns returned. 1 to 500; default 50.</summary>
+    public int Limit { get; init; } = 50;
+}
+
+/// <summary>One learner's helpful votes concentrated on one colleague.</summary>
+public sealed record VotePattern
+{
+    /// <summary>Who voted.</summary>
+    public required LearnerId Voter { get; init; }
+
+    /// <summary>Whose contributions they voted helpful.</summary>
+    public required LearnerId Author { get; init; }
+
+    /// <summary>The voter's current helpful votes on the author's contributions (one per contribution).</summary>
+    public required int HelpfulVotes { get; init; }
+
+    /// <summary>Those votes as a share of all the voter's current helpful votes.</summary>
+    public required double Share { get; init; }
+
+    /// <summary>The author's current helpful votes on the voter's contributions: high on both sides looks like a ring.</summary>
+    public required int Reciprocal { get; init; }
+
+    /// <summary>The first of those votes.</summary>
+    public required DateTimeOffset FirstVoteAt { get; init; }
+
+    /// <summary>The last of those votes.</summary>
+    public required DateTimeOffset LastVoteAt { get; init; }
+}

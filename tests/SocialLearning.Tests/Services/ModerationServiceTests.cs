@@ -228,6 +228,57 @@ public sealed class ModerationServiceTests
         Assert.Equal([first.Id, second.Id], (await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod)).Select(i => i.Contribution.Id));
     }
 
+    [Fact]
+    public async Task Vote_patterns_report_helpful_votes_concentrated_on_one_colleague_and_whether_they_go_both_ways()
+    {
+        using var host = await CreateAsync();
+        var tips = new Dictionary<string, List<ContributionId>>();
+        foreach (var author in new[] { "r1", "r2", "a", "b", "c" })
+        {
+            await host.Learners.UpsertAsync(host.Tenant, new LearnerId(author), author);
+            tips[author] = [];
+            for (var i = 0; i < 6; i++)
+            {
+                tips[author].Add((await host.Contributions.ShareAsync(host.Tip($"{author} tip {i}") with { Author = new LearnerId(author) })).Id);
+            }
+        }
+
+        async Task VoteAsync(string voter, string author, int count, FeedbackKind kind = FeedbackKind.Helpful)
+        {
+            foreach (var id in tips[author].Take(count))
+            {
+                host.Clock.Advance(TimeSpan.FromMinutes(1));
+                await host.Contributions.GiveFeedbackAsync(host.Tenant, new LearnerId(voter), id, kind);
+            }
+        }
+
+        await VoteAsync("r1", "r2", 6);                                   // all of r1's votes go to r2
+        await VoteAsync("r2", "r1", 5);                                   // and r2 returns five
+        await VoteAsync("r2", "a", 1);
+        await VoteAsync("c", "a", 2);                                     // c spreads votes: never concentrated
+        await VoteAsync("c", "b", 2);
+        await VoteAsync("c", "r2", 2);
+        await VoteAsync("a", "b", 6);                                     // a voted b's six up, then changed two to not helpful
+        await VoteAsync("a", "b", 2, FeedbackKind.NotHelpful);
+
+        var patterns = await host.Moderation.GetVotePatternsAsync(host.Tenant, Mod);
+        Assert.Equal([("r1", "r2", 6, 1.0, 5), ("r2", "r1", 5, 5 / 6.0, 6)], patterns.Select(p => (p.Voter.Value, p.Author.Value, p.HelpfulVotes, p.Share, p.Reciprocal)));
+        Assert.True(patterns[0].FirstVoteAt < patterns[0].LastVoteAt);
+
+        // Lower thresholds bring in a's four remaining votes; a tighter share keeps only r1.
+        var loose = await host.Moderation.GetVotePatternsAsync(host.Tenant, Mod, new VotePatternQuery { MinVotes = 4 });
+        Assert.Contains(loose, p => p.Voter.Value == "a" && p.Author.Value == "b" && p.HelpfulVotes == 4 && p.Reciprocal == 0);
+        Assert.Equal(["r1"], (await host.Moderation.GetVotePatternsAsync(host.Tenant, Mod, new VotePatternQuery { MinShare = 0.9 })).Select(p => p.Voter.Value));
+        Assert.Single(await host.Moderation.GetVotePatternsAsync(host.Tenant, Mod, new VotePatternQuery { Limit = 1 }));
+
+        await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => host.Moderation.GetVotePatternsAsync(host.Tenant, host.Bob));
+        foreach (var bad in new[] { new VotePatternQuery { MinVotes = 0 }, new VotePatternQuery { MinShare = 0 }, new VotePatternQuery { MinShare = 1.5 }, new VotePatternQuery { Limit = 0 } })
+        {
+            var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Moderation.GetVotePatternsAsync(host.Tenant, Mod, bad));
+            Assert.Matches("query\\.(MinVotes|MinShare|Limit)", e.Message);
+        }
+    }
+
     private static async Task<TestHost> CreateAsync(Action<SocialLearningOptions>? configure = null, string modRole = "moderator")
     {
         var host = await TestHost.CreateAsync(configure);
