@@ -12,7 +12,7 @@ internal static class ModerationPages
 {
     public static void MapModerationPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/moderation", async (HttpContext http, IModerationService moderation, ILearnerService learners, IContributionRenderer renderer, string? done, string? conflict) =>
+        app.MapGet("/moderation", async (HttpContext http, IModerationService moderation, ILearningInsights insights, ILearnerService learners, IContributionRenderer renderer, string? done, string? conflict) =>
         {
             var user = InvoicePages.Current(http);
             var tenant = new TenantId(user.Tenant);
@@ -62,6 +62,26 @@ internal static class ModerationPages
                     """);
             }
 
+            // The learning team's other views: gaps and unanswered questions, and votes concentrated on one colleague.
+            var report = await insights.GetAsync(tenant, new InsightsRequest { Top = 5 }, http.RequestAborted);
+            var gaps = string.Concat(report.Gaps.Select(g =>
+                $"<tr><td>{Layout.E(g.Skill.Value)}</td><td class=\"num\">{g.QuestionsAsked}</td><td class=\"num\">{g.OpenQuestions}</td><td class=\"num\">{g.Contributors}</td></tr>"));
+            var unanswered = string.Concat(report.Unanswered.Select(q => $"<li>{Layout.E(q.Title)} <span class=\"muted\">asked {q.AskedAt:yyyy-MM-dd}</span></li>"));
+            var votes = new List<string>();
+            foreach (var p in await moderation.GetVotePatternsAsync(tenant, new LearnerId(user.Id), new VotePatternQuery { MinVotes = 3 } /* the demo is small: 5 is the default */, http.RequestAborted))
+            {
+                votes.Add($"<li>{Layout.E(await NameAsync(p.Voter))} gave {p.HelpfulVotes} of their helpful votes ({Math.Round(p.Share * 100).ToString(CultureInfo.InvariantCulture)}%) to {Layout.E(await NameAsync(p.Author))}, who gave {p.Reciprocal} back</li>");
+            }
+
+            var team = $"""
+                <h2 id="gaps">Gaps (last 28 days)</h2>
+                {(gaps.Length == 0 ? "<p>No open demand.</p>" : $"<table class=\"gaps\"><thead><tr><th scope=\"col\">Skill</th><th scope=\"col\">Asked</th><th scope=\"col\">Open</th><th scope=\"col\">Colleagues who share</th></tr></thead><tbody>{gaps}</tbody></table>")}
+                <h2 id="unanswered">Unanswered questions</h2>
+                {(unanswered.Length == 0 ? "<p>None.</p>" : $"<ul class=\"unanswered\">{unanswered}</ul>")}
+                <h2 id="votes">Vote patterns</h2>
+                {(votes.Count == 0 ? "<p>No learner's helpful votes go mostly to one colleague.</p>" : $"<ul class=\"votes\">{string.Concat(votes)}</ul>")}
+                """;
+
             var notice = conflict is not null
                 ? "<p role=\"alert\">That contribution changed after you loaded this page; look at it again below.</p>"
                 : done is not null ? "<p role=\"status\">Done.</p>" : string.Empty;
@@ -69,6 +89,7 @@ internal static class ModerationPages
                 <h1>Review queue</h1>
                 {notice}
                 {(rows.Count == 0 ? "<p>Nothing waits for a moderator.</p>" : $"<ul class=\"review-queue\">{string.Concat(rows)}</ul>")}
+                {team}
                 """;
             return InvoicePages.Page(Layout.Page("Review queue", "/moderation", user, body, "route:/moderation", "moderation"));
         }).RequireAuthorization();

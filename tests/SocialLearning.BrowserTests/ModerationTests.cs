@@ -35,6 +35,12 @@ public sealed class ModerationTests(SampleServer server)
         Assert.True(await carol.EvaluateAsync<bool>("() => window.__pwned === undefined"));
         Assert.Contains("Sent for review", await item.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("The export button moved", await carol.Locator(".review-item[data-id='demo-export-filter'] .flags").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("How do I split one invoice across two cost centres?", await carol.Locator("ul.unanswered").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("invoicing", await carol.Locator("table.gaps").InnerTextAsync(), StringComparison.Ordinal);
+        // The seed has Dan voting helpful on four of Bob's tips (other tests on this server may add votes): the report
+        // shows it, for Carol to judge.
+        var patterns = await carol.Locator("ul.votes li").AllInnerTextsAsync();
+        Assert.Contains(patterns, p => p.StartsWith("Dan Whitfield gave 4 of their helpful votes", StringComparison.Ordinal) && p.Contains("to Bob Okafor", StringComparison.Ordinal));
         await Widget.ScreenshotAsync(carol, "review-queue");
 
         await item.Locator("button", new() { HasText = "Publish" }).ClickAsync();
