@@ -127,4 +127,19 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         Assert.Equal("minSharePercent", (await (await Moderator.GetAsync("moderation/votes?minSharePercent=0")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
         await (await _app.Client("bob").GetAsync("moderation/votes")).ProblemAsync(403);
     }
+
+    [Fact]
+    public async Task Insights_list_the_open_question_and_its_gap_for_moderators_only()
+    {
+        var question = await (await _app.Client("bob").PostJsonAsync("contributions", """{"kind":"Question","title":"How do I split an invoice?","body":"Two cost centres.","skills":["split-invoices"]}""")).JsonAsync();
+
+        var json = await (await Moderator.GetAsync("moderation/insights?windowDays=7&top=5")).JsonAsync();
+        Assert.Contains(json.GetProperty("unanswered").EnumerateArray(), q => q.GetProperty("id").GetString() == question.GetProperty("id").GetString());
+        var gap = json.GetProperty("gaps").EnumerateArray().Single(g => g.GetProperty("skill").GetString() == "split-invoices");
+        Assert.Equal((1, 1, 0), (gap.GetProperty("questionsAsked").GetInt32(), gap.GetProperty("openQuestions").GetInt32(), gap.GetProperty("contributors").GetInt32()));
+        Assert.Equal(TimeSpan.FromDays(7), json.GetProperty("to").GetDateTimeOffset() - json.GetProperty("from").GetDateTimeOffset());
+
+        Assert.Equal("windowDays", (await (await Moderator.GetAsync("moderation/insights?windowDays=0")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        await (await _app.Client("bob").GetAsync("moderation/insights")).ProblemAsync(403);
+    }
 }

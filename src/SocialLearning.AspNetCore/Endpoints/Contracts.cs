@@ -360,6 +360,7 @@ public sealed record FlagView
 [JsonSerializable(typeof(ReviewQueueView))]
 [JsonSerializable(typeof(FeatureBody))]
 [JsonSerializable(typeof(VotePatternsView))]
+[JsonSerializable(typeof(LearningInsightsReport))]
 internal sealed partial class SocialLearningJsonContext : JsonSerializerContext;
 
 internal sealed class LearnerIdJsonConverter : JsonConverter<LearnerId>

@@ -10,17 +10,23 @@ internal sealed class EndpointServices(
     CallerAccessor callers,
     IContributionService contributions,
     IModerationService moderation,
+    ILearningInsights insights,
     ISkillService skills,
     ISocialLearningStore store,
     IContributionRenderer renderer,
     WriteRateLimiter limiter,
-    IOptions<SocialLearningWebOptions> options)
+    IOptions<SocialLearningWebOptions> options,
+    IOptions<SocialLearningOptions> coreOptions)
 {
     public CallerAccessor Callers { get; } = callers;
 
     public IContributionService Contributions { get; } = contributions;
 
     public IModerationService Moderation { get; } = moderation;
+
+    public ILearningInsights Insights { get; } = insights;
+
+    public SocialLearningOptions CoreOptions { get; } = coreOptions.Value;
 
     public ISkillService Skills { get; } = skills;
 

@@ -30,6 +30,7 @@ internal static class SocialLearningEndpoints
         group.MapGet("/skills", GetSkills).WithName("SocialLearning.Skills");
         group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
         group.MapGet("/moderation/votes", GetVotePatterns).WithName("SocialLearning.VotePatterns");
+        group.MapGet("/moderation/insights", GetInsights).WithName("SocialLearning.Insights");
         group.MapPost("/moderation/contributions/{id}/approve", Approve).WithName("SocialLearning.Approve");
         group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
         group.MapPost("/moderation/contributions/{id}/feature", Feature).WithName("SocialLearning.Feature");
@@ -62,6 +63,23 @@ internal static class SocialLearningEndpoints
         }
 
         return Json(new ReviewQueueView { Items = items }, SocialLearningJsonContext.Default.ReviewQueueView);
+    }
+
+    internal static async Task<JsonHttpResult<LearningInsightsReport>> GetInsights(HttpContext http, EndpointServices s)
+    {
+        var query = http.Request.Query;
+        var windowDays = Int(query, "windowDays", 28, 1, 366);
+        var top = Int(query, "top", 10, 1, 100);
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+
+        // The learning team's view: the same role as moderation (the insights service itself is unguarded, for host jobs).
+        var role = s.CoreOptions.ModeratorRole;
+        if (!caller.Learner.Roles.Contains(role, StringComparer.Ordinal))
+        {
+            throw new SocialLearningForbiddenException($"Learner '{caller.Id.Value}' is not a moderator: insights need the role '{role}' (SocialLearningOptions.ModeratorRole).");
+        }
+        var report = await s.Insights.GetAsync(caller.Tenant, new InsightsRequest { Window = TimeSpan.FromDays(windowDays), Top = top }, http.RequestAborted).ConfigureAwait(false);
+        return Json(report, SocialLearningJsonContext.Default.LearningInsightsReport);
     }
 
     internal static async Task<JsonHttpResult<VotePatternsView>> GetVotePatterns(HttpContext http, EndpointServices s)
