@@ -46,18 +46,128 @@ public sealed record XApiExportOptions
 public interface IXApiExporter
 {
     /// <summary>
-    /// Streams the statements, oldest first (for a log appended in time order), as JSON objects ready to POST to an LRS's <c>statements</c> resource (in
-    /// batches, as a JSON array). Reads the tenant's contributions once (for titles, kinds, parents and skills) and then
-    /// streams the interaction log. Drafts are never exported, nor interactions with them.
+    /// Streams the statements, oldest first (for a log appended in time order). Each writes itself as xAPI JSON
+    /// (<see cref="XApiStatement.WriteTo"/>); <see cref="XApiStatements.WriteJsonArrayAsync"/> writes a batch to POST to
+    /// an LRS's <c>statements</c> resource. Reads the tenant's contributions once (for titles, kinds, parents and
+    /// skills) and then streams the interaction log. Drafts are never exported, nor interactions with them.
     /// </summary>
-    IAsyncEnumerable<JsonObject> ExportAsync(TenantId tenant, XApiExportOptions options, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<XApiStatement> ExportAsync(TenantId tenant, XApiExportOptions options, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One xAPI statement: what it records, and its JSON.</summary>
+public sealed class XApiStatement
+{
+    private readonly XApiActivity _object;
+    private readonly XApiActivity _context;
+    private readonly string? _homePage;
+    private readonly string? _answerActivity;
+
+    internal XApiStatement(Guid id, LearnerId actor, string? actorName, string homePage, string verbId, string verbDisplay, XApiActivity activity, XApiActivity context, DateTimeOffset timestamp, string? response, string? answerActivity)
+    {
+        Id = id;
+        Actor = actor;
+        ActorName = actorName;
+        _homePage = homePage;
+        VerbId = verbId;
+        VerbDisplay = verbDisplay;
+        _object = activity;
+        _context = context;
+        Timestamp = timestamp;
+        Response = response;
+        _answerActivity = answerActivity;
+    }
+
+    /// <summary>The statement id (a version 5 UUID).</summary>
+    public Guid Id { get; }
+
+    /// <summary>The learner (the actor's account name).</summary>
+    public LearnerId Actor { get; }
+
+    /// <summary>The actor's display name, with <see cref="XApiExportOptions.IncludeNames"/>.</summary>
+    public string? ActorName { get; }
+
+    /// <summary>The verb's IRI.</summary>
+    public string VerbId { get; }
+
+    /// <summary>The verb's display text (<c>en-US</c>).</summary>
+    public string VerbDisplay { get; }
+
+    /// <summary>The contribution the statement is about (an answer's statement is about its question).</summary>
+    public ContributionId Object => _object.Id;
+
+    /// <summary>The object's activity id.</summary>
+    public string ObjectActivityId => _object.ActivityId;
+
+    /// <summary>When it happened.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary><c>result.response</c>: a flag's reason, or the answer an "answered" statement names; else null.</summary>
+    public string? Response { get; }
+
+    /// <summary>Writes the statement as one xAPI JSON object.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("id", Id);
+        writer.WriteStartObject("actor");
+        writer.WriteString("objectType", "Agent");
+        if (ActorName is not null)
+        {
+            writer.WriteString("name", ActorName);
+        }
+
+        writer.WriteStartObject("account");
+        writer.WriteString("homePage", _homePage);
+        writer.WriteString("name", Actor.Value);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteStartObject("verb");
+        writer.WriteString("id", VerbId);
+        writer.WriteStartObject("display");
+        writer.WriteString("en-US", VerbDisplay);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WritePropertyName("object");
+        _object.WriteActivity(writer);
+        if (Response is not null)
+        {
+            writer.WriteStartObject("result");
+            writer.WriteString("response", Response);
+            if (_answerActivity is not null)
+            {
+                writer.WriteStartObject("extensions");
+                writer.WriteString(XApiExporter.Vocabulary + "extensions/answer", _answerActivity);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WritePropertyName("context");
+        _context.WriteContext(writer);
+        writer.WriteString("timestamp", Timestamp.ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The statement as a JSON DOM, for hosts that add properties before sending it. Slower than <see cref="WriteTo"/>.</summary>
+    public JsonObject ToJsonObject()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
 }
 
 /// <summary>Writing exported statements.</summary>
 public static class XApiStatements
 {
     /// <summary>Writes the statements to <paramref name="stream"/> as one JSON array (UTF-8, no BOM) and returns how many there were.</summary>
-    public static async Task<long> WriteJsonArrayAsync(IAsyncEnumerable<JsonObject> statements, Stream stream, CancellationToken cancellationToken = default)
+    public static async Task<long> WriteJsonArrayAsync(IAsyncEnumerable<XApiStatement> statements, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statements);
         ArgumentNullException.ThrowIfNull(stream);
@@ -83,6 +193,103 @@ public static class XApiStatements
     }
 }
 
+/// <summary>What statements say about one contribution, worked out once per export and shared by its statements.</summary>
+internal sealed class XApiActivity
+{
+    public required ContributionId Id { get; init; }
+
+    public required string ActivityId { get; init; }
+
+    public required string? Title { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string? MoreInfo { get; init; }
+
+    public required string[] SkillIds { get; init; }
+
+    public required string[] ContextKeys { get; init; }
+
+    public required string Tenant { get; init; }
+
+    public XApiActivity? Parent { get; set; }
+
+    public void WriteActivity(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("objectType", "Activity");
+        writer.WriteString("id", ActivityId);
+        writer.WriteStartObject("definition");
+        if (Title is not null)
+        {
+            // A language map's values must not be empty; a store may hold untitled items (imported answers, say).
+            writer.WriteStartObject("name");
+            writer.WriteString("en-US", Title);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteString("type", Type);
+        if (MoreInfo is not null)
+        {
+            writer.WriteString("moreInfo", MoreInfo);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    public void WriteContext(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("platform", "SocialLearning");
+        if (Parent is not null || SkillIds.Length > 0)
+        {
+            writer.WriteStartObject("contextActivities");
+            if (Parent is not null)
+            {
+                writer.WriteStartArray("parent");
+                Parent.WriteActivity(writer);
+                writer.WriteEndArray();
+            }
+
+            if (SkillIds.Length > 0)
+            {
+                writer.WriteStartArray("grouping");
+                foreach (var skill in SkillIds)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("objectType", "Activity");
+                    writer.WriteString("id", skill);
+                    writer.WriteStartObject("definition");
+                    writer.WriteString("type", XApiExporter.Vocabulary + "activities/skill");
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteStartObject("extensions");
+        writer.WriteString(XApiExporter.Vocabulary + "extensions/tenant", Tenant);
+        if (ContextKeys.Length > 0)
+        {
+            writer.WriteStartArray(XApiExporter.Vocabulary + "extensions/context-keys");
+            foreach (var key in ContextKeys)
+            {
+                writer.WriteStringValue(key);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}
+
 internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
 {
     internal const string Vocabulary = "https://sociallearning.dev/xapi/";
@@ -90,7 +297,7 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
     // A fixed namespace for the name-based statement ids (RFC 9562 version 5).
     private static readonly Guid IdNamespace = new("6f1c2a4e-52d1-4c7b-9a61-3d0f2b8e7c15");
 
-    public IAsyncEnumerable<JsonObject> ExportAsync(TenantId tenant, XApiExportOptions options, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<XApiStatement> ExportAsync(TenantId tenant, XApiExportOptions options, CancellationToken cancellationToken = default)
     {
         Guard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(options);
@@ -112,17 +319,26 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
     /// <summary>A name-based (version 5, SHA-1) UUID as RFC 9562 defines it.</summary>
     internal static Guid NameBasedId(Guid ns, string name)
     {
-        Span<byte> nsBytes = stackalloc byte[16];
-        _ = ns.TryWriteBytes(nsBytes, bigEndian: true, out _);
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var input = new byte[16 + nameBytes.Length];
-        nsBytes.CopyTo(input);
-        nameBytes.CopyTo(input, 16);
-        Span<byte> hash = stackalloc byte[20];
-        SHA1.HashData(input, hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
+        var length = 16 + Encoding.UTF8.GetByteCount(name);
+        var rented = length <= 512 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Span<byte> input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+            _ = ns.TryWriteBytes(input, bigEndian: true, out _);
+            Encoding.UTF8.GetBytes(name, input[16..]);
+            Span<byte> hash = stackalloc byte[20];
+            SHA1.HashData(input, hash);
+            hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+            hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+            return new Guid(hash[..16], bigEndian: true);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     private static void HttpIri(Uri? value, string field)
@@ -133,18 +349,60 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
         }
     }
 
-    private async IAsyncEnumerable<JsonObject> ExportCoreAsync(TenantId tenant, XApiExportOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<XApiStatement> ExportCoreAsync(TenantId tenant, XApiExportOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = new Dictionary<ContributionId, Contribution>();
+        var baseIri = options.ActivityBaseUri.AbsoluteUri;
+        var homePage = options.AccountHomePage.AbsoluteUri;
+        var items = new Dictionary<ContributionId, (Contribution Contribution, XApiActivity Activity)>();
+        var skillIris = new Dictionary<SkillId, string>();
         await foreach (var c in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            if (c.Status != ContributionStatus.Draft)
+            if (c.Status == ContributionStatus.Draft)
             {
-                items[c.Id] = c;
+                continue;
+            }
+
+            var skills = new string[c.Skills.Count];
+            for (var i = 0; i < skills.Length; i++)
+            {
+                if (!skillIris.TryGetValue(c.Skills[i], out var iri))
+                {
+                    skillIris[c.Skills[i]] = iri = baseIri + "skills/" + Uri.EscapeDataString(c.Skills[i].Value);
+                }
+
+                skills[i] = iri;
+            }
+
+            var keys = new string[c.ContextKeys.Count];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = c.ContextKeys[i].Value;
+            }
+
+            // Keep only what statements need: the body and the rest of the record are dropped here.
+            var slim = c with { Body = string.Empty };
+            items[c.Id] = (slim, new XApiActivity
+            {
+                Id = c.Id,
+                ActivityId = baseIri + "contributions/" + Uri.EscapeDataString(c.Id.Value),
+                Title = string.IsNullOrWhiteSpace(c.Title) ? null : c.Title,
+                Type = Vocabulary + "activities/" + ActivityType(c.Kind),
+                MoreInfo = c.Url?.AbsoluteUri,
+                SkillIds = skills,
+                ContextKeys = keys,
+                Tenant = tenant.Value,
+            });
+        }
+
+        foreach (var (c, activity) in items.Values)
+        {
+            if (c.ParentId is { } parentId && items.TryGetValue(parentId, out var parent))
+            {
+                activity.Parent = parent.Activity;
             }
         }
 
-        var created = items.Values.Where(c => InWindow(c.CreatedAt, options)).ToList();
+        var created = items.Values.Select(v => v.Contribution).Where(c => InWindow(c.CreatedAt, options)).ToList();
         created.Sort(static (a, b) =>
         {
             var byTime = a.CreatedAt.CompareTo(b.CreatedAt);
@@ -152,10 +410,11 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
         });
 
         var names = new Dictionary<LearnerId, string?>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var next = 0;
+        long ordinal = -1;
         await foreach (var interaction in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            ordinal++;
             if ((!options.IncludeViews && interaction.Kind == InteractionKind.Viewed)
                 || !InWindow(interaction.OccurredAt, options)
                 || !items.TryGetValue(interaction.ContributionId, out var target))
@@ -166,157 +425,73 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
             // Keep the output in time order: the contributions created before this interaction come first.
             while (next < created.Count && created[next].CreatedAt <= interaction.OccurredAt)
             {
-                yield return await CreatedAsync(tenant, created[next++], items, names, options, cancellationToken).ConfigureAwait(false);
+                yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
             }
 
             var (verb, display) = Verb(interaction.Kind);
             var key = string.Join('\n', "interaction", tenant.Value, ((int)interaction.Kind).ToString(CultureInfo.InvariantCulture), interaction.ContributionId.Value, interaction.Learner.Value, interaction.OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture));
-            // Two identical facts (two views in the same tick) still get distinct, repeatable ids.
-            var occurrence = seen.TryGetValue(key, out var earlier) ? earlier + 1 : 0;
-            seen[key] = occurrence;
-            var statement = Statement(
-                NameBasedId(IdNamespace, occurrence == 0 ? key : key + "\n" + occurrence.ToString(CultureInfo.InvariantCulture)),
-                await ActorAsync(tenant, interaction.Learner, names, options, cancellationToken).ConfigureAwait(false),
-                verb,
-                display,
-                Activity(target, options),
-                interaction.OccurredAt,
-                Context(tenant, target, items, options));
-            if (interaction.Kind == InteractionKind.Flagged && interaction.Note is { Length: > 0 } reason)
+
+            // A fact that can happen again (a view, a share, a vote that was replaced and cast again) is also named by
+            // its place in the append-only log, so two in the same tick get distinct ids; re-exporting repeats them.
+            if (interaction.Kind is InteractionKind.Viewed or InteractionKind.Shared or InteractionKind.Helpful or InteractionKind.NotHelpful)
             {
-                statement["result"] = new JsonObject { ["response"] = reason };
+                key += "\n" + ordinal.ToString(CultureInfo.InvariantCulture);
             }
 
-            yield return statement;
+            yield return new XApiStatement(
+                NameBasedId(IdNamespace, key),
+                interaction.Learner,
+                await NameAsync(tenant, interaction.Learner, names, options, cancellationToken).ConfigureAwait(false),
+                homePage,
+                verb,
+                display,
+                target.Activity,
+                target.Activity,
+                interaction.OccurredAt,
+                interaction.Kind == InteractionKind.Flagged && interaction.Note is { Length: > 0 } reason ? reason : null,
+                null);
         }
 
         while (next < created.Count)
         {
-            yield return await CreatedAsync(tenant, created[next++], items, names, options, cancellationToken).ConfigureAwait(false);
+            yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<JsonObject> CreatedAsync(TenantId tenant, Contribution c, Dictionary<ContributionId, Contribution> items, Dictionary<LearnerId, string?> names, XApiExportOptions options, CancellationToken cancellationToken)
+    private async Task<XApiStatement> CreatedAsync(TenantId tenant, Contribution c, Dictionary<ContributionId, (Contribution Contribution, XApiActivity Activity)> items, Dictionary<LearnerId, string?> names, string homePage, XApiExportOptions options, CancellationToken cancellationToken)
     {
-        var actor = await ActorAsync(tenant, c.Author, names, options, cancellationToken).ConfigureAwait(false);
+        var name = await NameAsync(tenant, c.Author, names, options, cancellationToken).ConfigureAwait(false);
         var id = NameBasedId(IdNamespace, string.Join('\n', "created", tenant.Value, c.Id.Value));
+        var activity = items[c.Id].Activity;
 
         // An answer is recorded as answering its question, the answer itself named in the result.
         if (c.Kind == ContributionKind.Answer && c.ParentId is { } parentId && items.TryGetValue(parentId, out var question))
         {
-            var answered = Statement(id, actor, "http://adlnet.gov/expapi/verbs/answered", "answered", Activity(question, options), c.CreatedAt, Context(tenant, c, items, options));
-            answered["result"] = new JsonObject
-            {
-                ["response"] = c.Title,
-                ["extensions"] = new JsonObject { [Vocabulary + "extensions/answer"] = ActivityId(c.Id, options) },
-            };
-            return answered;
+            return new XApiStatement(id, c.Author, name, homePage, "http://adlnet.gov/expapi/verbs/answered", "answered", question.Activity, activity, c.CreatedAt, c.Title, activity.ActivityId);
         }
 
         var (verb, display) = c.Kind == ContributionKind.Question
             ? ("http://adlnet.gov/expapi/verbs/asked", "asked")
             : ("http://adlnet.gov/expapi/verbs/shared", "shared");
-        return Statement(id, actor, verb, display, Activity(c, options), c.CreatedAt, Context(tenant, c, items, options));
+        return new XApiStatement(id, c.Author, name, homePage, verb, display, activity, activity, c.CreatedAt, null, null);
     }
 
     private static bool InWindow(DateTimeOffset at, XApiExportOptions options) =>
         (options.From is not { } from || at >= from) && (options.To is not { } to || at < to);
 
-    private static JsonObject Statement(Guid id, JsonObject actor, string verb, string display, JsonObject activity, DateTimeOffset timestamp, JsonObject context) => new()
+    private async ValueTask<string?> NameAsync(TenantId tenant, LearnerId learner, Dictionary<LearnerId, string?> names, XApiExportOptions options, CancellationToken cancellationToken)
     {
-        ["id"] = id.ToString("D"),
-        ["actor"] = actor,
-        ["verb"] = new JsonObject { ["id"] = verb, ["display"] = new JsonObject { ["en-US"] = display } },
-        ["object"] = activity,
-        ["context"] = context,
-        ["timestamp"] = timestamp.ToString("O", CultureInfo.InvariantCulture),
-    };
-
-    private async Task<JsonObject> ActorAsync(TenantId tenant, LearnerId learner, Dictionary<LearnerId, string?> names, XApiExportOptions options, CancellationToken cancellationToken)
-    {
-        var actor = new JsonObject { ["objectType"] = "Agent" };
-        if (options.IncludeNames)
+        if (!options.IncludeNames)
         {
-            if (!names.TryGetValue(learner, out var name))
-            {
-                names[learner] = name = (await store.GetLearnerAsync(tenant, learner, cancellationToken).ConfigureAwait(false))?.DisplayName;
-            }
-
-            if (name is not null)
-            {
-                actor["name"] = name;
-            }
+            return null;
         }
 
-        actor["account"] = new JsonObject { ["homePage"] = options.AccountHomePage.AbsoluteUri, ["name"] = learner.Value };
-        return actor;
-    }
-
-    private static string ActivityId(ContributionId id, XApiExportOptions options) =>
-        options.ActivityBaseUri.AbsoluteUri + "contributions/" + Uri.EscapeDataString(id.Value);
-
-    private static JsonObject Activity(Contribution c, XApiExportOptions options)
-    {
-        var definition = new JsonObject();
-        if (!string.IsNullOrWhiteSpace(c.Title))
+        if (!names.TryGetValue(learner, out var name))
         {
-            // A language map's values must not be empty; a store may hold untitled items (imported answers, say).
-            definition["name"] = new JsonObject { ["en-US"] = c.Title };
+            names[learner] = name = (await store.GetLearnerAsync(tenant, learner, cancellationToken).ConfigureAwait(false))?.DisplayName;
         }
 
-        definition["type"] = Vocabulary + "activities/" + ActivityType(c.Kind);
-        if (c.Url is { } url)
-        {
-            definition["moreInfo"] = url.AbsoluteUri;
-        }
-
-        return new JsonObject { ["objectType"] = "Activity", ["id"] = ActivityId(c.Id, options), ["definition"] = definition };
-    }
-
-    private static JsonObject Context(TenantId tenant, Contribution c, Dictionary<ContributionId, Contribution> items, XApiExportOptions options)
-    {
-        var activities = new JsonObject();
-        if (c.ParentId is { } parentId && items.TryGetValue(parentId, out var parent))
-        {
-            activities["parent"] = new JsonArray(Activity(parent, options));
-        }
-
-        if (c.Skills.Count > 0)
-        {
-            var skills = new JsonArray();
-            foreach (var skill in c.Skills)
-            {
-                skills.Add((JsonNode)new JsonObject
-                {
-                    ["objectType"] = "Activity",
-                    ["id"] = options.ActivityBaseUri.AbsoluteUri + "skills/" + Uri.EscapeDataString(skill.Value),
-                    ["definition"] = new JsonObject { ["type"] = Vocabulary + "activities/skill" },
-                });
-            }
-
-            activities["grouping"] = skills;
-        }
-
-        var extensions = new JsonObject { [Vocabulary + "extensions/tenant"] = tenant.Value };
-        if (c.ContextKeys.Count > 0)
-        {
-            var keys = new JsonArray();
-            foreach (var key in c.ContextKeys)
-            {
-                keys.Add((JsonNode)JsonValue.Create(key.Value));
-            }
-
-            extensions[Vocabulary + "extensions/context-keys"] = keys;
-        }
-
-        var context = new JsonObject { ["platform"] = "SocialLearning" };
-        if (activities.Count > 0)
-        {
-            context["contextActivities"] = activities;
-        }
-
-        context["extensions"] = extensions;
-        return context;
+        return name;
     }
 
     private static string ActivityType(ContributionKind kind) => kind switch

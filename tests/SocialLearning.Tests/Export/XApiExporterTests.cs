@@ -161,7 +161,15 @@ public sealed class XApiExporterTests
         var list = new List<JsonObject>();
         await foreach (var statement in host.Services.GetRequiredService<IXApiExporter>().ExportAsync(host.Tenant, options))
         {
-            list.Add(statement);
+            var json = statement.ToJsonObject();
+
+            // The typed view says what the JSON says.
+            Assert.Equal(statement.Id.ToString("D"), json["id"]!.GetValue<string>());
+            Assert.Equal(statement.VerbId, json["verb"]!["id"]!.GetValue<string>());
+            Assert.Equal(statement.ObjectActivityId, json["object"]!["id"]!.GetValue<string>());
+            Assert.Equal(statement.Actor.Value, json["actor"]!["account"]!["name"]!.GetValue<string>());
+            Assert.Equal(statement.Timestamp, DateTimeOffset.Parse(json["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+            list.Add(json);
         }
 
         return list;
