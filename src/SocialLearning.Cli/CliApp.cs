@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace SocialLearning.Cli;
 
-/// <summary>The <c>sociallearning</c> command line: <c>import</c>, <c>evaluate</c>, <c>report</c>, <c>export-xapi</c>.</summary>
+/// <summary>The <c>sociallearning</c> command line: <c>import</c>, <c>evaluate</c>, <c>report</c>, <c>insights</c>, <c>export-xapi</c>.</summary>
 public static class CliApp
 {
     /// <summary>Runs the command line with the given arguments and returns the exit code.</summary>
