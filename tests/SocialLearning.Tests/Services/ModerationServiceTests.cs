@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace SocialLearning.Tests.Services;
 
 public sealed class ModerationServiceTests
@@ -300,5 +302,30 @@ public sealed class ModerationServiceTests
             await host.Contributions.FlagAsync(host.Tenant, new LearnerId(flagger), id, "reason of " + flagger);
             host.Clock.Advance(TimeSpan.FromSeconds(1));
         }
+    }
+}
+
+public sealed class LearningTeamCancellationTests
+{
+    [Fact]
+    public async Task Every_report_honours_a_cancelled_token()
+    {
+        using var host = await TestHost.CreateAsync();
+        var mod = new LearnerId("mod");
+        await host.Learners.UpsertAsync(host.Tenant, mod, "Mo", roles: ["moderator"]);
+        await host.Contributions.ShareAsync(host.Tip());
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Moderation.GetReviewQueueAsync(host.Tenant, mod, cancellationToken: cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Moderation.GetVotePatternsAsync(host.Tenant, mod, cancellationToken: cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Services.GetRequiredService<ILearningInsights>().GetAsync(host.Tenant, cancellationToken: cancelled.Token));
+        var options = new XApiExportOptions { ActivityBaseUri = new Uri("https://app.example.com/"), AccountHomePage = new Uri("https://login.example.com") };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in host.Services.GetRequiredService<IXApiExporter>().ExportAsync(host.Tenant, options, cancelled.Token))
+            {
+            }
+        });
     }
 }
