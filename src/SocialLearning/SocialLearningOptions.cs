@@ -59,6 +59,21 @@ public sealed class SocialLearningOptions
     /// </summary>
     public bool RequireReview { get; set; }
 
+    /// <summary>
+    /// Proficiency inferred from what a learner shares: publishing an answer, tip, how-to or resource link records
+    /// <see cref="EvidenceSource.Activity"/> evidence at this level in its skills (an answer in its question's skills when
+    /// it has none of its own). 0 turns it off. Default 0.5, the level the evaluation harness gives an answer.
+    /// </summary>
+    public double ActivityShareLevel { get; set; } = 0.5;
+
+    /// <summary>
+    /// The <see cref="EvidenceSource.Activity"/> level an accepted answer or an endorsed contribution records for its
+    /// author in its skills. 0 turns it off. Default 0.8, the level the evaluation harness gives an accepted answer.
+    /// Activity evidence is appended only when it raises the learner's current (decayed) activity level in the skill,
+    /// so sharing more never lowers it and repeated events do not pile up.
+    /// </summary>
+    public double ActivityRecognitionLevel { get; set; } = 0.8;
+
     /// <summary>Half-life of proficiency evidence: a level observed this long ago counts half. Default 365 days.</summary>
     public TimeSpan ProficiencyHalfLife { get; set; } = TimeSpan.FromDays(365);
 }
@@ -76,6 +91,14 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
         if (options.AutoHideFlagThreshold < 0)
         {
             failures.Add($"SocialLearningOptions.{nameof(options.AutoHideFlagThreshold)} must be 0 (off) or more; it was {options.AutoHideFlagThreshold}.");
+        }
+
+        foreach (var (level, option) in new[] { (options.ActivityShareLevel, nameof(options.ActivityShareLevel)), (options.ActivityRecognitionLevel, nameof(options.ActivityRecognitionLevel)) })
+        {
+            if (!(level >= 0 && level <= 1))
+            {
+                failures.Add($"SocialLearningOptions.{option} must be between 0 (off) and 1; it was {level}.");
+            }
         }
 
         if (options.TrustedFlaggerMinimumAge < TimeSpan.Zero)

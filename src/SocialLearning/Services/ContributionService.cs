@@ -70,6 +70,11 @@ internal sealed partial class ContributionService(
             UpdatedBy = request.Author,
         };
         var stored = await store.CreateContributionAsync(contribution, request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (stored.Status == ContributionStatus.Published && stored.Kind != ContributionKind.Question)
+        {
+            await InferProficiencyAsync(stored, stored.Author, _options.ActivityShareLevel, "shared", cancellationToken).ConfigureAwait(false);
+        }
+
         SocialLearningTelemetry.ContributionsShared.Add(1, new KeyValuePair<string, object?>("kind", stored.Kind.ToString()));
         LogShared(_logger, stored.Tenant.Value, stored.Id.Value, stored.Kind);
         return stored;
@@ -227,6 +232,10 @@ internal sealed partial class ContributionService(
             new Interaction { Tenant = tenant, ContributionId = id, Learner = learner, Kind = kind, OccurredAt = time.GetUtcNow(), Note = note },
             idempotencyKey,
             cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == InteractionOutcome.Recorded && kind is InteractionKind.Accepted or InteractionKind.Endorsed)
+        {
+            await InferProficiencyAsync(contribution, contribution.Author, _options.ActivityRecognitionLevel, kind == InteractionKind.Accepted ? "accepted" : "endorsed", cancellationToken).ConfigureAwait(false);
+        }
         SocialLearningTelemetry.InteractionsRecorded.Add(
             1,
             new KeyValuePair<string, object?>("kind", kind.ToString()),
@@ -263,6 +272,63 @@ internal sealed partial class ContributionService(
     }
 
     /// <summary>Flags after the moderator's last decision (all when none) from learners trusted when they flagged.</summary>
+    /// <summary>
+    /// Records <see cref="EvidenceSource.Activity"/> evidence for <paramref name="learner"/> in the contribution's skills (an
+    /// answer without skills of its own counts in its question's), where <paramref name="level"/> raises their current
+    /// activity level. The fact itself is already stored; a failure here is logged, not thrown, and a retry of the same
+    /// event is idempotent.
+    /// </summary>
+    private async Task InferProficiencyAsync(Contribution contribution, LearnerId learner, double level, string reason, CancellationToken cancellationToken)
+    {
+        if (level <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            IReadOnlyList<SkillId> skills = contribution.Skills;
+            if (skills.Count == 0 && contribution.ParentId is { } parentId
+                && await store.GetContributionAsync(contribution.Tenant, parentId, cancellationToken).ConfigureAwait(false) is { } question)
+            {
+                skills = question.Skills;
+            }
+
+            if (skills.Count == 0)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var current = new Dictionary<SkillId, double>();
+            await foreach (var e in store.ListEvidenceAsync(contribution.Tenant, learner, cancellationToken).ConfigureAwait(false))
+            {
+                if (e.Source == EvidenceSource.Activity)
+                {
+                    // Within a source the latest evidence decides (docs/concepts.md), so the latest one is the level now.
+                    current[e.Skill] = e.Level * Math.Pow(2, -(now - e.ObservedAt).TotalSeconds / _options.ProficiencyHalfLife.TotalSeconds);
+                }
+            }
+
+            foreach (var skill in skills)
+            {
+                if (current.TryGetValue(skill, out var levelNow) && levelNow >= level - 1e-9)
+                {
+                    continue;
+                }
+
+                await store.AppendEvidenceAsync(
+                    new ProficiencyEvidence { Tenant = contribution.Tenant, Learner = learner, Skill = skill, Source = EvidenceSource.Activity, Level = level, ObservedAt = now },
+                    $"activity:{reason}:{contribution.Id.Value}:{skill.Value}",
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is SocialLearningException or InvalidOperationException)
+        {
+            LogInferenceFailed(_logger, contribution.Tenant.Value, contribution.Id.Value, ex);
+        }
+    }
+
     private async Task<int> CountTrustedFlagsSinceAsync(TenantId tenant, ContributionId id, DateTimeOffset? reviewedAt, CancellationToken cancellationToken)
     {
         // One flag per learner per item is a store rule, so each flag here is a distinct learner.
@@ -346,4 +412,7 @@ internal sealed partial class ContributionService(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Contribution {ContributionId} in tenant {Tenant} hidden after reaching the flag threshold")]
     private static partial void LogAutoHidden(ILogger logger, string tenant, string contributionId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not record activity proficiency for contribution {ContributionId} in tenant {Tenant}; the contribution itself is stored")]
+    private static partial void LogInferenceFailed(ILogger logger, string tenant, string contributionId, Exception exception);
 }
