@@ -12,7 +12,7 @@ internal static class ModerationPages
 {
     public static void MapModerationPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/moderation", async (HttpContext http, IModerationService moderation, ILearningInsights insights, ILearnerService learners, IContributionRenderer renderer, string? done, string? conflict) =>
+        app.MapGet("/moderation", async (HttpContext http, IModerationService moderation, ILearningInsights insights, ITipRecommender tips, IContributionService contributions, ILearnerService learners, IContributionRenderer renderer, string? done, string? conflict) =>
         {
             var user = InvoicePages.Current(http);
             var tenant = new TenantId(user.Tenant);
@@ -73,7 +73,21 @@ internal static class ModerationPages
                 votes.Add($"<li>{Layout.E(await NameAsync(p.Voter))} gave {p.HelpfulVotes} of their helpful votes ({Math.Round(p.Share * 100).ToString(CultureInfo.InvariantCulture)}%) to {Layout.E(await NameAsync(p.Author))}, who gave {p.Reciprocal} back</li>");
             }
 
+            // Curation: the tips colleagues found most helpful (Wilson lower bound over every tip), to feature on their screens.
+            var helpful = await tips.RecommendAsync(new TipRequest { Tenant = tenant, Learner = new LearnerId(user.Id), K = 5, Ranker = "wilson", IncludeOwn = true }, http.RequestAborted);
+            var curate = new List<string>();
+            foreach (var tip in helpful.Items)
+            {
+                var c = await contributions.GetAsync(tenant, tip.ContributionId, http.RequestAborted);
+                var featured = c.FeaturedUntil is { } until && until > DateTimeOffset.UtcNow;
+                var action = featured ? "unfeature" : "feature";
+                var label = featured ? $"Featured until {c.FeaturedUntil:yyyy-MM-dd} · stop" : "Feature on its screens for 30 days";
+                curate.Add($"""<li class="curate-item" data-id="{Layout.E(c.Id.Value)}">{Layout.E(c.Title)} <form method="post" action="/moderation/{Uri.EscapeDataString(c.Id.Value)}/{action}"><input type="hidden" name="version" value="{c.Version.ToString(CultureInfo.InvariantCulture)}"><button type="submit" class="secondary">{Layout.E(label)}</button></form></li>""");
+            }
+
             var team = $"""
+                <h2 id="curate">Most helpful tips</h2>
+                {(curate.Count == 0 ? "<p>No tips yet.</p>" : $"<ul class=\"curate\">{string.Concat(curate)}</ul>")}
                 <h2 id="gaps">Gaps (last 28 days)</h2>
                 {(gaps.Length == 0 ? "<p>No open demand.</p>" : $"<table class=\"gaps\"><thead><tr><th scope=\"col\">Skill</th><th scope=\"col\">Asked</th><th scope=\"col\">Open</th><th scope=\"col\">Colleagues who share</th></tr></thead><tbody>{gaps}</tbody></table>")}
                 <h2 id="unanswered">Unanswered questions</h2>
@@ -99,7 +113,7 @@ internal static class ModerationPages
             // The demo cookie is SameSite=Strict, so a cross-site form cannot post here with it.
             var user = InvoicePages.Current(http);
             var form = await http.Request.ReadFormAsync();
-            if (decision is not ("approve" or "hide") || !long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (decision is not ("approve" or "hide" or "feature" or "unfeature") || !long.TryParse(form["version"], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
                 return Results.Problem(statusCode: 400, title: "Unknown decision or version.");
             }
@@ -108,9 +122,14 @@ internal static class ModerationPages
             var moderator = new LearnerId(user.Id);
             try
             {
-                _ = decision == "approve"
-                    ? await moderation.ApproveAsync(tenant, moderator, new ContributionId(id), version, http.RequestAborted)
-                    : await moderation.HideAsync(tenant, moderator, new ContributionId(id), version, http.RequestAborted);
+                var contribution = new ContributionId(id);
+                _ = decision switch
+                {
+                    "approve" => await moderation.ApproveAsync(tenant, moderator, contribution, version, http.RequestAborted),
+                    "hide" => await moderation.HideAsync(tenant, moderator, contribution, version, http.RequestAborted),
+                    "feature" => await moderation.FeatureAsync(tenant, moderator, contribution, DateTimeOffset.UtcNow.AddDays(30), version, http.RequestAborted),
+                    _ => await moderation.UnfeatureAsync(tenant, moderator, contribution, version, http.RequestAborted),
+                };
             }
             catch (VersionConflictException)
             {
@@ -119,6 +138,10 @@ internal static class ModerationPages
             catch (SocialLearningForbiddenException e)
             {
                 return Results.Problem(statusCode: 403, title: "Moderators only.", detail: e.Message);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.Problem(statusCode: 400, title: "That cannot be done to this contribution.", detail: e.Message);
             }
 
             return Results.LocalRedirect("/moderation?done=1");

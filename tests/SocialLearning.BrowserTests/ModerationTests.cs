@@ -97,4 +97,25 @@ public sealed class ModerationTests(SampleServer server)
         Assert.Equal(0, await alice.Locator("social-learning-tips .sl-featured").CountAsync());
         Assert.Equal(before, await Widget.TitlesAsync(alice));
     }
+
+    [Fact]
+    public async Task The_review_page_features_a_most_helpful_tip_and_stops_featuring_it()
+    {
+        var (carolContext, carol) = await server.SignInAsync("carol", "/moderation");
+        await using var carolScope = carolContext;
+        var first = carol.Locator("ul.curate li.curate-item").First;
+        var id = await first.GetAttributeAsync("data-id");
+        Assert.False(string.IsNullOrEmpty(id));
+        await first.Locator("button", new() { HasText = "Feature on its screens for 30 days" }).ClickAsync();
+        await carol.Locator("main [role=status]", new() { HasText = "Done." }).WaitForAsync();
+
+        var item = carol.Locator($"ul.curate li.curate-item[data-id='{id}']");
+        Assert.StartsWith("Featured until", await item.Locator("button").InnerTextAsync(), StringComparison.Ordinal);
+        var read = await carol.APIRequest.GetAsync($"/social-learning/contributions/{id}");
+        Assert.True((await read.JsonAsync())!.Value.TryGetProperty("featuredUntil", out _));
+
+        await item.Locator("button").ClickAsync();
+        await carol.Locator("main [role=status]", new() { HasText = "Done." }).WaitForAsync();
+        Assert.Equal("Feature on its screens for 30 days", await carol.Locator($"ul.curate li.curate-item[data-id='{id}'] button").InnerTextAsync());
+    }
 }
