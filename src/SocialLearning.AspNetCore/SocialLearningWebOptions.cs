@@ -44,6 +44,16 @@ public sealed class SocialLearningWebOptions
     /// <summary>Rate limits on writes, per learner. See <see cref="SocialLearningRateLimitOptions"/>.</summary>
     public SocialLearningRateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>
+    /// What <c>GET moderation/xapi</c> starts activity ids with (absolute http(s), ending with <c>/</c>). Null (the
+    /// default): the request's own origin and path base, which is only right when the app is not behind a proxy that
+    /// rewrites them.
+    /// </summary>
+    public Uri? XApiActivityBaseUri { get; set; }
+
+    /// <summary>The <c>actor.account.homePage</c> of <c>GET moderation/xapi</c>; null (the default) for the request's origin.</summary>
+    public Uri? XApiAccountHomePage { get; set; }
+
     /// <summary><c>Cache-Control</c> max-age of the widget script and stylesheet. Default 1 hour (revalidated by ETag after that).</summary>
     public TimeSpan WidgetAssetMaxAge { get; set; } = TimeSpan.FromHours(1);
 }

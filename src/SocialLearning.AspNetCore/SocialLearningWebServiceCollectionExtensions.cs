@@ -68,6 +68,14 @@ internal sealed class SocialLearningWebOptionsValidator : IValidateOptions<Socia
             failures.Add($"SocialLearningWebOptions.{nameof(options.WidgetAssetMaxAge)} must not be negative.");
         }
 
+        foreach (var (iri, option, slash) in new[] { (options.XApiActivityBaseUri, nameof(options.XApiActivityBaseUri), true), (options.XApiAccountHomePage, nameof(options.XApiAccountHomePage), false) })
+        {
+            if (iri is not null && (!iri.IsAbsoluteUri || iri.Scheme is not ("http" or "https") || (slash && !iri.AbsoluteUri.EndsWith('/'))))
+            {
+                failures.Add($"SocialLearningWebOptions.{option} must be an absolute http or https IRI{(slash ? " ending with '/'" : string.Empty)}; it was '{iri}'.");
+            }
+        }
+
         var limits = options.RateLimits;
         if (limits is null)
         {

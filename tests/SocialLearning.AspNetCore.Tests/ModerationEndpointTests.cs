@@ -142,4 +142,29 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         Assert.Equal("windowDays", (await (await Moderator.GetAsync("moderation/insights?windowDays=0")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
         await (await _app.Client("bob").GetAsync("moderation/insights")).ProblemAsync(403);
     }
+
+    [Fact]
+    public async Task The_xapi_export_streams_statements_for_moderators_with_the_request_origin_as_activity_base()
+    {
+        var id = await _app.Client("bob").ShareAsync("Exported tip");
+        await _app.Client("alice").PostJsonAsync($"contributions/{id}/feedback", """{"kind":"Helpful"}""");
+        await _app.Client("alice").PostJsonAsync($"contributions/{id}/feedback", """{"kind":"Viewed"}""");
+
+        var response = await Moderator.GetAsync("moderation/xapi");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1.0.3", response.Headers.GetValues("X-Experience-API-Version").Single());
+        var statements = (await response.JsonAsync()).EnumerateArray().Where(s => s.GetProperty("object").GetProperty("id").GetString()!.EndsWith("/contributions/" + id, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["shared", "voted up", "viewed"], statements.Select(s => s.GetProperty("verb").GetProperty("display").GetProperty("en-US").GetString()));
+        Assert.StartsWith("http://localhost/sl/contributions/", statements[0].GetProperty("object").GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("http://localhost/", statements[0].GetProperty("actor").GetProperty("account").GetProperty("homePage").GetString());
+
+        var noViews = (await (await Moderator.GetAsync("moderation/xapi?views=false")).JsonAsync()).EnumerateArray();
+        Assert.DoesNotContain(noViews, s => s.GetProperty("verb").GetProperty("display").GetProperty("en-US").GetString() == "viewed");
+        var future = (await (await Moderator.GetAsync("moderation/xapi?from=2999-01-01T00:00:00Z")).JsonAsync()).EnumerateArray();
+        Assert.Empty(future);
+
+        Assert.Equal("from", (await (await Moderator.GetAsync("moderation/xapi?from=yesterday")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        Assert.Equal("to", (await (await Moderator.GetAsync("moderation/xapi?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
+        await (await _app.Client("bob").GetAsync("moderation/xapi")).ProblemAsync(403);
+    }
 }

@@ -69,5 +69,13 @@ public sealed class RateLimitTests
     {
         var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync(o => o.RateLimits.VotesPerDay = 0));
         Assert.Contains("RateLimits.VotesPerDay", e.Message, StringComparison.Ordinal);
+
+        var xapi = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync(o =>
+        {
+            o.XApiActivityBaseUri = new Uri("https://app.example.com/no-slash");
+            o.XApiAccountHomePage = new Uri("ftp://files.example.com/");
+        }));
+        Assert.Contains("SocialLearningWebOptions.XApiActivityBaseUri", xapi.Message, StringComparison.Ordinal);
+        Assert.Contains("SocialLearningWebOptions.XApiAccountHomePage", xapi.Message, StringComparison.Ordinal);
     }
 }

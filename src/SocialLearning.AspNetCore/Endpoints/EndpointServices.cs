@@ -11,6 +11,7 @@ internal sealed class EndpointServices(
     IContributionService contributions,
     IModerationService moderation,
     ILearningInsights insights,
+    IXApiExporter xapi,
     ISkillService skills,
     ISocialLearningStore store,
     IContributionRenderer renderer,
@@ -25,6 +26,8 @@ internal sealed class EndpointServices(
     public IModerationService Moderation { get; } = moderation;
 
     public ILearningInsights Insights { get; } = insights;
+
+    public IXApiExporter XApi { get; } = xapi;
 
     public SocialLearningOptions CoreOptions { get; } = coreOptions.Value;
 

@@ -31,6 +31,7 @@ internal static class SocialLearningEndpoints
         group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
         group.MapGet("/moderation/votes", GetVotePatterns).WithName("SocialLearning.VotePatterns");
         group.MapGet("/moderation/insights", GetInsights).WithName("SocialLearning.Insights");
+        group.MapGet("/moderation/xapi", GetXApi).WithName("SocialLearning.XApi");
         group.MapPost("/moderation/contributions/{id}/approve", Approve).WithName("SocialLearning.Approve");
         group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
         group.MapPost("/moderation/contributions/{id}/feature", Feature).WithName("SocialLearning.Feature");
@@ -71,15 +72,69 @@ internal static class SocialLearningEndpoints
         var windowDays = Int(query, "windowDays", 28, 1, 366);
         var top = Int(query, "top", 10, 1, 100);
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        RequireLearningTeam(s, caller, "insights");
+        var report = await s.Insights.GetAsync(caller.Tenant, new InsightsRequest { Window = TimeSpan.FromDays(windowDays), Top = top }, http.RequestAborted).ConfigureAwait(false);
+        return Json(report, SocialLearningJsonContext.Default.LearningInsightsReport);
+    }
 
-        // The learning team's view: the same role as moderation (the insights service itself is unguarded, for host jobs).
+    /// <summary>The tenant's activity as one JSON array of xAPI statements, streamed (an LRS connector pulls it).</summary>
+    internal static async Task GetXApi(HttpContext http, EndpointServices s)
+    {
+        var query = http.Request.Query;
+        var from = Time(query, "from");
+        var to = Time(query, "to");
+        if (from is not null && to is not null && to <= from)
+        {
+            throw new ArgumentException("to must be later than from.", "to");
+        }
+
+        var views = query["views"].Count == 0 || !string.Equals(query["views"][0], "false", StringComparison.OrdinalIgnoreCase);
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        RequireLearningTeam(s, caller, "the xAPI export");
+        var origin = $"{http.Request.Scheme}://{http.Request.Host}";
+
+        // By default activity ids are this API's own URLs: {origin}{path base}{prefix}/contributions/{id}.
+        const string Route = "/moderation/xapi";
+        var path = http.Request.Path.Value ?? string.Empty;
+        var prefix = path.EndsWith(Route, StringComparison.OrdinalIgnoreCase) ? path[..^Route.Length] : string.Empty;
+        var options = new XApiExportOptions
+        {
+            ActivityBaseUri = s.Options.XApiActivityBaseUri ?? new Uri($"{origin}{http.Request.PathBase}{prefix}/"),
+            AccountHomePage = s.Options.XApiAccountHomePage ?? new Uri(origin),
+            From = from,
+            To = to,
+            IncludeViews = views,
+        };
+
+        // Validate before the first byte, so bad input is a 400 problem rather than a broken stream.
+        var statements = s.XApi.ExportAsync(caller.Tenant, options, http.RequestAborted);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers["X-Experience-API-Version"] = "1.0.3";
+        await XApiStatements.WriteJsonArrayAsync(statements, http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name)
+    {
+        var values = query[name];
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        return values.Count == 1 && DateTimeOffset.TryParse(values[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : throw new ArgumentException($"{name} must be one ISO 8601 time such as 2026-01-31T00:00:00Z.", name);
+    }
+
+    private static void RequireLearningTeam(EndpointServices s, Caller caller, string what)
+    {
+        // The learning team's views: the same role as moderation (the services themselves are unguarded, for host jobs).
         var role = s.CoreOptions.ModeratorRole;
         if (!caller.Learner.Roles.Contains(role, StringComparer.Ordinal))
         {
-            throw new SocialLearningForbiddenException($"Learner '{caller.Id.Value}' is not a moderator: insights need the role '{role}' (SocialLearningOptions.ModeratorRole).");
+            throw new SocialLearningForbiddenException($"Learner '{caller.Id.Value}' is not a moderator: {what} needs the role '{role}' (SocialLearningOptions.ModeratorRole).");
         }
-        var report = await s.Insights.GetAsync(caller.Tenant, new InsightsRequest { Window = TimeSpan.FromDays(windowDays), Top = top }, http.RequestAborted).ConfigureAwait(false);
-        return Json(report, SocialLearningJsonContext.Default.LearningInsightsReport);
     }
 
     internal static async Task<JsonHttpResult<VotePatternsView>> GetVotePatterns(HttpContext http, EndpointServices s)
