@@ -17,7 +17,7 @@ internal sealed class EndpointServices(
     IContributionRenderer renderer,
     WriteRateLimiter limiter,
     IOptions<SocialLearningWebOptions> options,
-    IOptions<SocialLearningOptions> coreOptions)
+    IModeratorPolicy moderators)
 {
     public CallerAccessor Callers { get; } = callers;
 
@@ -29,7 +29,7 @@ internal sealed class EndpointServices(
 
     public IXApiExporter XApi { get; } = xapi;
 
-    public SocialLearningOptions CoreOptions { get; } = coreOptions.Value;
+    public IModeratorPolicy Moderators { get; } = moderators;
 
     public ISkillService Skills { get; } = skills;
 

@@ -129,11 +129,10 @@ internal static class SocialLearningEndpoints
 
     private static void RequireLearningTeam(EndpointServices s, Caller caller, string what)
     {
-        // The learning team's views: the same role as moderation (the services themselves are unguarded, for host jobs).
-        var role = s.CoreOptions.ModeratorRole;
-        if (!caller.Learner.Roles.Contains(role, StringComparer.Ordinal))
+        // The learning team's views: the same policy as moderation (the services themselves are unguarded, for host jobs).
+        if (!s.Moderators.IsModerator(caller.Learner))
         {
-            throw new SocialLearningForbiddenException($"Learner '{caller.Id.Value}' is not a moderator: {what} needs the role '{role}' (SocialLearningOptions.ModeratorRole).");
+            throw new SocialLearningForbiddenException($"Learner '{caller.Id.Value}' is not a moderator: {what} {s.Moderators.Requirement}.");
         }
     }
 

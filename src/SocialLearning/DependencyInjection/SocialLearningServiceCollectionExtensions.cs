@@ -40,6 +40,7 @@ public static class SocialLearningServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocialLearningOptions>, SocialLearningOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IContributionService, ContributionService>();
+        services.TryAddSingleton<IModeratorPolicy, RoleModeratorPolicy>();
         services.TryAddSingleton<IModerationService, ModerationService>();
         services.TryAddSingleton<IXApiExporter, XApiExporter>();
         services.TryAddSingleton<ILearningInsights, LearningInsightsService>();

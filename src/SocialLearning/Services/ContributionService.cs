@@ -7,6 +7,7 @@ internal sealed partial class ContributionService(
     ISocialLearningStore store,
     IOptions<SocialLearningOptions> options,
     TimeProvider time,
+    IModeratorPolicy moderators,
     ILogger<ContributionService>? logger = null) : IContributionService
 {
     private readonly SocialLearningOptions _options = options.Value;
@@ -341,7 +342,7 @@ internal sealed partial class ContributionService(
             }
 
             var flagger = await store.GetLearnerAsync(tenant, interaction.Learner, cancellationToken).ConfigureAwait(false);
-            if (flagger is not null && ModerationService.IsTrustedFlagger(flagger, interaction.OccurredAt, _options))
+            if (flagger is not null && ModerationService.IsTrustedFlagger(flagger, interaction.OccurredAt, _options, moderators))
             {
                 count++;
             }
@@ -352,7 +353,7 @@ internal sealed partial class ContributionService(
 
     /// <summary>Under <see cref="SocialLearningOptions.RequireReview"/>, what a learner without the moderator role publishes waits for review.</summary>
     private ContributionStatus ReviewedStatus(ContributionStatus requested, Learner learner) =>
-        requested == ContributionStatus.Published && _options.RequireReview && !ModerationService.IsModerator(learner, _options)
+        requested == ContributionStatus.Published && _options.RequireReview && !moderators.IsModerator(learner)
             ? ContributionStatus.PendingReview
             : requested;
 

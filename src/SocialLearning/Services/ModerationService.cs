@@ -7,6 +7,7 @@ internal sealed partial class ModerationService(
     ISocialLearningStore store,
     IOptions<SocialLearningOptions> options,
     TimeProvider time,
+    IModeratorPolicy policy,
     ILogger<ModerationService>? logger = null) : IModerationService
 {
     /// <summary>Most items one queue read returns.</summary>
@@ -51,7 +52,7 @@ internal sealed partial class ModerationService(
                 Learner = interaction.Learner,
                 Reason = interaction.Note ?? string.Empty,
                 FlaggedAt = interaction.OccurredAt,
-                Trusted = flagger is not null && IsTrustedFlagger(flagger, interaction.OccurredAt, _options),
+                Trusted = flagger is not null && IsTrustedFlagger(flagger, interaction.OccurredAt, _options, policy),
             });
         }
 
@@ -232,22 +233,8 @@ internal sealed partial class ModerationService(
     /// True when a flag by <paramref name="learner"/> at <paramref name="flaggedAt"/> counts toward hiding: the learner had
     /// been known for <see cref="SocialLearningOptions.TrustedFlaggerMinimumAge"/> by then, or is a moderator.
     /// </summary>
-    internal static bool IsTrustedFlagger(Learner learner, DateTimeOffset flaggedAt, SocialLearningOptions options) =>
-        learner.CreatedAt <= flaggedAt - options.TrustedFlaggerMinimumAge || IsModerator(learner, options);
-
-    /// <summary>True when the learner holds the moderator role.</summary>
-    internal static bool IsModerator(Learner learner, SocialLearningOptions options)
-    {
-        foreach (var role in learner.Roles)
-        {
-            if (string.Equals(role, options.ModeratorRole, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool IsTrustedFlagger(Learner learner, DateTimeOffset flaggedAt, SocialLearningOptions options, IModeratorPolicy policy) =>
+        learner.CreatedAt <= flaggedAt - options.TrustedFlaggerMinimumAge || policy.IsModerator(learner);
 
     private async Task<Contribution> DecideAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, ContributionStatus status, CancellationToken cancellationToken)
     {
@@ -290,10 +277,9 @@ internal sealed partial class ModerationService(
     {
         var learner = await store.GetLearnerAsync(tenant, moderator, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException(nameof(Learner), moderator.Value, nameof(moderator));
-        if (!IsModerator(learner, _options))
+        if (!policy.IsModerator(learner))
         {
-            throw new SocialLearningForbiddenException(
-                $"Learner '{moderator.Value}' is not a moderator: moderation needs the role '{_options.ModeratorRole}' (SocialLearningOptions.ModeratorRole).");
+            throw new SocialLearningForbiddenException($"Learner '{moderator.Value}' is not a moderator: moderation {policy.Requirement}.");
         }
     }
 

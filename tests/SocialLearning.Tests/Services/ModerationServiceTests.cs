@@ -329,3 +329,40 @@ public sealed class LearningTeamCancellationTests
         });
     }
 }
+
+public sealed class ModeratorPolicyTests
+{
+    private sealed class AllowList(params string[] ids) : IModeratorPolicy
+    {
+        public string Requirement => "needs to be on the learning team's list";
+
+        public bool IsModerator(Learner learner) => ids.Contains(learner.Id.Value);
+    }
+
+    [Fact]
+    public async Task A_host_policy_replaces_the_role_for_moderation_trust_and_review()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero)));
+        services.AddSingleton<IModeratorPolicy>(new AllowList("lead"));
+        services.AddSocialLearning(o => { o.AutoCreateSkills = true; o.RequireReview = true; }).UseInMemoryStorage();
+        using var provider = services.BuildServiceProvider();
+        var tenant = new TenantId("acme");
+        var learners = provider.GetRequiredService<ILearnerService>();
+        var contributions = provider.GetRequiredService<IContributionService>();
+        var moderation = provider.GetRequiredService<IModerationService>();
+        await learners.UpsertAsync(tenant, new LearnerId("lead"), "Lead");                          // no roles at all
+        await learners.UpsertAsync(tenant, new LearnerId("mod"), "Mod", roles: ["moderator"]);     // the default role, not enough here
+        await learners.UpsertAsync(tenant, new LearnerId("ann"), "Ann");
+
+        var share = new ShareContributionRequest { Tenant = tenant, Author = new LearnerId("ann"), Title = "Tip", Body = "Body", Skills = ["x"], ContextKeys = ["route:/x"] };
+        var pending = await contributions.ShareAsync(share);
+        Assert.Equal(ContributionStatus.PendingReview, pending.Status);
+        Assert.Equal(ContributionStatus.Published, (await contributions.ShareAsync(share with { Author = new LearnerId("lead") })).Status);
+
+        var refused = await Assert.ThrowsAsync<SocialLearningForbiddenException>(() => moderation.GetReviewQueueAsync(tenant, new LearnerId("mod")));
+        Assert.Contains("learning team's list", refused.Message, StringComparison.Ordinal);
+        var item = Assert.Single(await moderation.GetReviewQueueAsync(tenant, new LearnerId("lead")));
+        Assert.Equal(ContributionStatus.Published, (await moderation.ApproveAsync(tenant, new LearnerId("lead"), item.Contribution.Id, item.Contribution.Version)).Status);
+    }
+}
