@@ -16,7 +16,9 @@ internal static class ModerationPages
         {
             var user = InvoicePages.Current(http);
             var tenant = new TenantId(user.Tenant);
-            await SyncRolesAsync(learners, user, http.RequestAborted);
+            // The host's user record is the source of roles, as the API's resolvers make it on every call; an unchanged
+            // learner is not written again.
+            await learners.UpsertAsync(tenant, new LearnerId(user.Id), user.Name, user.Team, user.Roles, http.RequestAborted);
             IReadOnlyList<ReviewItem> queue;
             try
             {
@@ -154,23 +156,4 @@ internal static class ModerationPages
         ReviewReason.Hidden => "Hidden by flags",
         _ => "Flagged",
     };
-
-    /// <summary>The host's user record is the source of roles; the API's resolvers do the same on every call.</summary>
-    private static async Task SyncRolesAsync(ILearnerService learners, DemoUser user, CancellationToken cancellationToken)
-    {
-        var tenant = new TenantId(user.Tenant);
-        Learner? stored = null;
-        try
-        {
-            stored = await learners.GetAsync(tenant, new LearnerId(user.Id), cancellationToken);
-        }
-        catch (EntityNotFoundException)
-        {
-        }
-
-        if (stored is null || !stored.Roles.SequenceEqual(user.Roles, StringComparer.Ordinal))
-        {
-            await learners.UpsertAsync(tenant, new LearnerId(user.Id), user.Name, user.Team, user.Roles, cancellationToken);
-        }
-    }
 }

@@ -39,6 +39,12 @@ internal static class CliStore
 
         return (provider, id, corpus);
     }
+
+    /// <summary>An ISO 8601 option value (UTC when it names no offset), or null when the option was not given.</summary>
+    public static DateTimeOffset? Time(string? value, string option) =>
+        value is null ? null
+        : DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at
+        : throw new ArgumentException($"{option} must be an ISO 8601 time such as 2026-01-31T00:00:00Z; it was '{value}'.", option);
 }
 
 /// <summary>Source-generated JSON for the CLI's own outputs.</summary>

@@ -71,8 +71,8 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
             {
                 ActivityBaseUri = Iri(settings.ActivityBase, "--activity-base"),
                 AccountHomePage = Iri(settings.HomePage, "--home-page"),
-                From = Time(settings.From, "--from"),
-                To = Time(settings.To, "--to"),
+                From = CliStore.Time(settings.From, "--from"),
+                To = CliStore.Time(settings.To, "--to"),
                 IncludeViews = !settings.NoViews,
                 IncludeNames = settings.Names,
             };
@@ -107,9 +107,4 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
 
     private static Uri Iri(string value, string option) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"{option} must be an absolute IRI; it was '{value}'.", option);
-
-    private static DateTimeOffset? Time(string? value, string option) =>
-        value is null ? null
-        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-        : throw new ArgumentException($"{option} must be an ISO 8601 time such as 2026-01-31T00:00:00Z; it was '{value}'.", option);
 }

@@ -53,9 +53,7 @@ internal sealed class InsightsCommand : AsyncCommand<InsightsCommand.Settings>
     {
         try
         {
-            DateTimeOffset? asOf = settings.AsOf is null ? null
-                : DateTimeOffset.TryParse(settings.AsOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-                : throw new ArgumentException($"--as-of must be an ISO 8601 time such as 2026-01-31T00:00:00Z; it was '{settings.AsOf}'.", "--as-of");
+            var asOf = CliStore.Time(settings.AsOf, "--as-of");
             if (settings.Json is { } json)
             {
                 OutputFolder.Create(json);

@@ -379,7 +379,7 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
                 keys[i] = c.ContextKeys[i].Value;
             }
 
-            // Keep only what statements need: the body and the rest of the record are dropped here.
+            // Bodies are never part of a statement: do not hold them for the whole export.
             var slim = c with { Body = string.Empty };
             items[c.Id] = (slim, new XApiActivity
             {

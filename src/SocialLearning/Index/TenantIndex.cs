@@ -400,8 +400,19 @@ internal sealed class TenantIndex
 
     private void SetFeatured(int item, DateTimeOffset? until)
     {
+        // Called on every upsert, the start-up load included: nothing featured and nothing to feature costs one check.
         var current = _featured;
-        var at = Array.FindIndex(current, f => f.Item == item);
+        if (current.Length == 0 && until is null)
+        {
+            return;
+        }
+
+        var at = -1;
+        for (var i = 0; i < current.Length && at < 0; i++)
+        {
+            at = current[i].Item == item ? i : -1;
+        }
+
         var ticks = until?.UtcTicks ?? 0;
         if ((at < 0 && until is null) || (at >= 0 && current[at].UntilTicks == ticks))
         {

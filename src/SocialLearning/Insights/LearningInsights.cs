@@ -138,7 +138,7 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
 
         // Pass 1: published contributions up to the window's end.
         var published = new Dictionary<ContributionId, Contribution>();
-        var firstAnswer = new Dictionary<ContributionId, DateTimeOffset>();
+        var answered = new HashSet<ContributionId>();
         var skills = new Dictionary<SkillId, Tally>();
         await foreach (var c in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
@@ -148,10 +148,9 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
             }
 
             published[c.Id] = c;
-            if (c.Kind == ContributionKind.Answer && c.ParentId is { } parent
-                && (!firstAnswer.TryGetValue(parent, out var earliest) || c.CreatedAt < earliest))
+            if (c.Kind == ContributionKind.Answer && c.ParentId is { } parent)
             {
-                firstAnswer[parent] = c.CreatedAt;
+                answered.Add(parent);
             }
         }
 
@@ -161,19 +160,12 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
             foreach (var skill in c.Skills)
             {
                 var tally = Of(skills, skill);
-                if (c.CreatedAt > from)
-                {
-                    tally.Current++;
-                }
-                else if (c.CreatedAt > previousFrom)
-                {
-                    tally.Previous++;
-                }
+                tally.Credit(c.CreatedAt, from, previousFrom);
 
                 if (c.Kind == ContributionKind.Question)
                 {
                     tally.QuestionsAsked += c.CreatedAt > from ? 1 : 0;
-                    tally.OpenQuestions += firstAnswer.ContainsKey(c.Id) ? 0 : 1;
+                    tally.OpenQuestions += answered.Contains(c.Id) ? 0 : 1;
                 }
                 else
                 {
@@ -182,7 +174,7 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
                 }
             }
 
-            if (c.Kind == ContributionKind.Question && !firstAnswer.ContainsKey(c.Id))
+            if (c.Kind == ContributionKind.Question && !answered.Contains(c.Id))
             {
                 open.Add(new OpenQuestion { Id = c.Id, Title = c.Title, Author = c.Author, AskedAt = c.CreatedAt, Skills = c.Skills });
             }
@@ -198,18 +190,9 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
                 continue;
             }
 
-            var current = interaction.OccurredAt > from;
             foreach (var skill in target.Skills)
             {
-                var tally = Of(skills, skill);
-                if (current)
-                {
-                    tally.Current++;
-                }
-                else
-                {
-                    tally.Previous++;
-                }
+                Of(skills, skill).Credit(interaction.OccurredAt, from, previousFrom);
             }
         }
 
@@ -284,5 +267,18 @@ internal sealed class LearningInsightsService(ISocialLearningStore store, TimePr
         public int OpenQuestions;
         public int Shared;
         public readonly HashSet<LearnerId> Contributors = [];
+
+        /// <summary>Counts activity at <paramref name="at"/> in this window (after <paramref name="from"/>) or the one before.</summary>
+        public void Credit(DateTimeOffset at, DateTimeOffset from, DateTimeOffset previousFrom)
+        {
+            if (at > from)
+            {
+                Current++;
+            }
+            else if (at > previousFrom)
+            {
+                Previous++;
+            }
+        }
     }
 }

@@ -114,6 +114,12 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         }
 
         var nowTicks = s.Context.CurrentNow.UtcTicks;
+        Span<int> keyIds = stackalloc int[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            keyIds[i] = index.ContextKeys.Find(keys[i]);
+        }
+
         var picked = new List<(int Doc, long Until, int Key)>();
         foreach (var f in featured)
         {
@@ -126,8 +132,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             var docKeys = index.KeysOf(doc);
             for (var i = 0; i < keys.Count; i++)
             {
-                var key = index.ContextKeys.Find(keys[i]);
-                if (key >= 0 && docKeys.Contains(key))
+                if (keyIds[i] >= 0 && docKeys.Contains(keyIds[i]))
                 {
                     picked.Add((doc, f.UntilTicks, i));
                     break;
@@ -164,15 +169,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 explanation.AddRange(ranking.Explanation);
             }
 
-            items.Add(new TipRecommendation
-            {
-                ContributionId = id,
-                Kind = (ContributionKind)index.DocKind[doc],
-                Title = index.DocTitle[doc],
-                Author = new LearnerId(index.LearnerIds[index.DocAuthor[doc]]),
-                Score = ranking?.Score ?? 0,
-                Explanation = explanation,
-            });
+            items.Add(Recommendation(index, doc, ranking?.Score ?? 0, explanation));
             ids.Add(id);
         }
 
@@ -202,19 +199,21 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             var doc = ctx.Docs[candidate];
             var explanation = new List<ExplanationSignal>(4);
             ranker.Explain(ctx, candidate, explanation);
-            items[r] = new TipRecommendation
-            {
-                ContributionId = new ContributionId(ctx.Index.ItemIds[ctx.Index.DocItem[doc]]),
-                Kind = (ContributionKind)ctx.Index.DocKind[doc],
-                Title = ctx.Index.DocTitle[doc],
-                Author = new LearnerId(ctx.Index.LearnerIds[ctx.Index.DocAuthor[doc]]),
-                Score = s.HeapScore[r],
-                Explanation = explanation,
-            };
+            items[r] = Recommendation(ctx.Index, doc, s.HeapScore[r], explanation);
         }
 
         return new RecommendationResult<TipRecommendation> { Items = items, Ranker = rankerName, Variant = variant, CandidatesScored = scored };
     }
+
+    private static TipRecommendation Recommendation(TenantIndex index, int doc, double score, List<ExplanationSignal> explanation) => new()
+    {
+        ContributionId = new ContributionId(index.ItemIds[index.DocItem[doc]]),
+        Kind = (ContributionKind)index.DocKind[doc],
+        Title = index.DocTitle[doc],
+        Author = new LearnerId(index.LearnerIds[index.DocAuthor[doc]]),
+        Score = score,
+        Explanation = explanation,
+    };
 
     /// <summary>
     /// For rankers the engine can rank without gathering every candidate into the context — linear ones (MaxScore) and

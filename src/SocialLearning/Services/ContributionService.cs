@@ -272,7 +272,6 @@ internal sealed partial class ContributionService(
         }
     }
 
-    /// <summary>Flags after the moderator's last decision (all when none) from learners trusted when they flagged.</summary>
     /// <summary>
     /// Records <see cref="EvidenceSource.Activity"/> evidence for <paramref name="learner"/> in the contribution's skills (an
     /// answer without skills of its own counts in its question's), where <paramref name="level"/> raises their current
@@ -330,6 +329,7 @@ internal sealed partial class ContributionService(
         }
     }
 
+    /// <summary>Flags after the moderator's last decision (all when none) from learners trusted when they flagged.</summary>
     private async Task<int> CountTrustedFlagsSinceAsync(TenantId tenant, ContributionId id, DateTimeOffset? reviewedAt, CancellationToken cancellationToken)
     {
         // One flag per learner per item is a store rule, so each flag here is a distinct learner.
