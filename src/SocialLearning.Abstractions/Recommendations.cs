@@ -150,6 +150,13 @@ public sealed record LearningPathRequest
 
     /// <summary>Mentors per step, 0 to 10. Default 2.</summary>
     public int MentorsPerStep { get; init; } = 2;
+
+    /// <summary>
+    /// When true, skills the learner already masters (<c>RecommendationOptions.MasteryLevel</c>) may be steps too:
+    /// "what will I work on next", to deepen and keep current what they use, rather than only what is new to them.
+    /// Prerequisites already mastered are still never added as steps. Default false.
+    /// </summary>
+    public bool IncludeMastered { get; init; }
 }
 
 /// <summary>One step of a learning path.</summary>

@@ -193,6 +193,25 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Learning_path_includes_a_mastered_target_only_when_asked()
+    {
+        await _app.DefineSkillAsync("acme", "vat-returns", "VAT returns");
+        var learners = _app.Services.GetRequiredService<ILearnerService>();
+        await learners.UpsertAsync(new TenantId("acme"), new LearnerId("alice"), "Alice", null, []);
+        await learners.RecordEvidenceAsync(new ProficiencyEvidence
+        {
+            Tenant = new TenantId("acme"), Learner = new LearnerId("alice"), Skill = new SkillId("vat-returns"), Source = EvidenceSource.Self, Level = 0.95,
+        });
+
+        var without = await (await _app.Client("alice").GetAsync("learning-path?target=vat-returns")).JsonAsync();
+        Assert.Empty(without.GetProperty("steps").EnumerateArray());
+        var with = await (await _app.Client("alice").GetAsync("learning-path?target=vat-returns&includeMastered=true")).JsonAsync();
+        var step = Assert.Single(with.GetProperty("steps").EnumerateArray());
+        Assert.Equal("vat-returns", step.GetProperty("skill").GetString());
+        Assert.Equal(0.95, step.GetProperty("currentLevel").GetDouble(), 6);
+    }
+
+    [Fact]
     public async Task Skills_lists_the_tenant_skill_graph()
     {
         await _app.DefineSkillAsync("acme", "invoicing", "Invoicing");

@@ -62,6 +62,8 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     [InlineData("peers", "skills")]
     [InlineData("peers?skills=vat&k=0", "k")]
     [InlineData("learning-path?maxSteps=51", "maxSteps")]
+    [InlineData("learning-path?includeMastered=yes", "includeMastered")]
+    [InlineData("learning-path?includeMastered=true&includeMastered=false", "includeMastered")]
     public async Task Bad_query_values_name_the_parameter(string path, string field)
     {
         var problem = await (await _app.Client("alice").GetAsync(path)).ProblemAsync(400);

@@ -406,6 +406,7 @@ internal static class SocialLearningEndpoints
         var targets = Values(query, "target", splitOnComma: true);
         var role = Text(query, "role");
         var maxSteps = Int(query, "maxSteps", 10, 1, 50);
+        var includeMastered = Bool(query, "includeMastered");
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
         var planner = s.Optional<ILearningPathPlanner>();
         if (planner is null)
@@ -414,7 +415,7 @@ internal static class SocialLearningEndpoints
         }
 
         var path = await planner.PlanAsync(
-            new LearningPathRequest { Tenant = caller.Tenant, Learner = caller.Id, TargetSkills = targets, TargetRole = role, MaxSteps = maxSteps },
+            new LearningPathRequest { Tenant = caller.Tenant, Learner = caller.Id, TargetSkills = targets, TargetRole = role, MaxSteps = maxSteps, IncludeMastered = includeMastered },
             http.RequestAborted).ConfigureAwait(false);
         return Json(path, SocialLearningJsonContext.Default.LearningPath);
     }
@@ -652,6 +653,23 @@ internal static class SocialLearningEndpoints
 
         var value = values[0]!.Trim();
         return value.Length > MaxTextLength ? throw new ArgumentException($"{name} must be at most {MaxTextLength} characters.", name) : value;
+    }
+
+    /// <summary><c>true</c> or <c>false</c> (any case); absent is false.</summary>
+    private static bool Bool(IQueryCollection query, string name)
+    {
+        var values = query[name];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        if (values.Count > 1 || !bool.TryParse(values[0], out var value))
+        {
+            throw new ArgumentException($"{name} must be true or false.", name);
+        }
+
+        return value;
     }
 
     private static int Int(IQueryCollection query, string name, int fallback, int min, int max)

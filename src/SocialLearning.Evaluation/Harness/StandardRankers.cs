@@ -35,6 +35,15 @@ public static class StandardRankers
             }
         }
 
+        // "What will they work on", not only "what is new to them": the planner asked with IncludeMastered.
+        if (task == EvaluationTask.NextSkill)
+        {
+            foreach (var ranker in SdkRankers.Create(task, null, "@deepen", ["blend", "popularity", "learned"], includeMastered: true))
+            {
+                yield return ranker;
+            }
+        }
+
         foreach (var ranker in EvaluationPackageRankers(task))
         {
             yield return ranker;

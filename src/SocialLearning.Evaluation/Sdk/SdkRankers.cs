@@ -13,14 +13,15 @@ public static class SdkRankers
     public static IReadOnlyList<string> PeerRankers { get; } = ["answers", "zscore", "expertise-rank", "affinity", "bm25", "fusion", "availability", "learned"];
 
     /// <summary>Built-in learning-step ranker names (next-skill task; each needs its own host, as the step ranker is an option).</summary>
-    public static IReadOnlyList<string> StepRankers { get; } = ["prerequisite-frontier", "pagerank", "transitions", "blend", "popularity"];
+    public static IReadOnlyList<string> StepRankers { get; } = ["prerequisite-frontier", "pagerank", "transitions", "blend", "popularity", "learned"];
 
     /// <summary>
     /// Creates the adapters for a task, named <c>sdk-tip-*</c>, <c>sdk-peer-*</c> or <c>sdk-path-*</c>, with default
     /// options; with <paramref name="configure"/> and a <paramref name="suffix"/> (for example <c>@hl30</c>) they run with
-    /// changed <see cref="RecommendationOptions"/> in a host of their own.
+    /// changed <see cref="RecommendationOptions"/> in a host of their own. With <paramref name="includeMastered"/> the
+    /// next-skill adapters ask with <see cref="LearningPathRequest.IncludeMastered"/> (the other tasks ignore it).
     /// </summary>
-    public static IEnumerable<IEvaluationRanker> Create(EvaluationTask task, Action<RecommendationOptions>? configure = null, string suffix = "", IReadOnlyList<string>? names = null)
+    public static IEnumerable<IEvaluationRanker> Create(EvaluationTask task, Action<RecommendationOptions>? configure = null, string suffix = "", IReadOnlyList<string>? names = null, bool includeMastered = false)
     {
         switch (task)
         {
@@ -39,7 +40,7 @@ public static class SdkRankers
             }
 
             case EvaluationTask.NextSkill:
-                return [.. (names ?? StepRankers).Select(name => new SdkPathRanker(new SharedHost(new SdkReplayHost(o => { configure?.Invoke(o); o.DefaultStepRanker = name; }), 1), name, suffix))];
+                return [.. (names ?? StepRankers).Select(name => new SdkPathRanker(new SharedHost(new SdkReplayHost(o => { configure?.Invoke(o); o.DefaultStepRanker = name; }), 1), name, suffix, includeMastered))];
             default:
                 throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task.");
         }
@@ -176,13 +177,13 @@ internal sealed class SdkPeerRanker(SharedHost shared, string ranker, string suf
 }
 
 /// <summary>Next-skill task through <see cref="ILearningPathPlanner"/> with no target: the steps in order, then the related skills.</summary>
-internal sealed class SdkPathRanker(SharedHost shared, string ranker, string suffix = "") : SdkAdapter(shared, "sdk-path-" + ranker + suffix, EvaluationTask.NextSkill)
+internal sealed class SdkPathRanker(SharedHost shared, string ranker, string suffix = "", bool includeMastered = false) : SdkAdapter(shared, "sdk-path-" + ranker + suffix, EvaluationTask.NextSkill)
 {
     public override async ValueTask<IReadOnlyList<string>> RankAsync(EvaluationQuery query, ReplayHistory history, CancellationToken cancellationToken = default)
     {
         var learner = await PreparedAsync(query, cancellationToken).ConfigureAwait(false);
         var path = await Host.Paths.PlanAsync(
-            new LearningPathRequest { Tenant = SdkReplayHost.Tenant, Learner = learner, MaxSteps = 50, TipsPerStep = 0, MentorsPerStep = 0 },
+            new LearningPathRequest { Tenant = SdkReplayHost.Tenant, Learner = learner, MaxSteps = 50, TipsPerStep = 0, MentorsPerStep = 0, IncludeMastered = includeMastered },
             cancellationToken).ConfigureAwait(false);
         var result = new List<string>();
         foreach (var step in path.Steps)

@@ -97,6 +97,7 @@ public static class SocialLearningRecommendationExtensions
         Step<TransitionStepRanker>(services, "transitions");
         Step<BlendStepRanker>(services, "blend");
         Step<PopularityStepRanker>(services, "popularity");
+        Step<LearnedStepRanker>(services, "learned");
     }
 
     private static void Tip<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceCollection services, string name)

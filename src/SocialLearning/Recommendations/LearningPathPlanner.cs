@@ -207,6 +207,8 @@ internal sealed class LearningPathPlanner(
         var learnerNumber = index.FindLearner(request.Learner.Value);
         var learner = index.LearnerAt(learnerNumber);
         var mastery = _options.MasteryLevel;
+        var includeMastered = request.IncludeMastered;
+        bool Open(int s) => includeMastered || learner.LevelOf(s) < mastery;
         var skillCount = graph.Skills;
 
         // Targets: named skills, plus the role's typical skills.
@@ -241,7 +243,7 @@ internal sealed class LearningPathPlanner(
         var prerequisiteOf = new Dictionary<int, int>();
         foreach (var target in targets)
         {
-            AddClosure(graph, learner, mastery, target, required, prerequisiteOf, isTarget: true);
+            AddClosure(graph, learner, mastery, target, required, prerequisiteOf, includeMastered);
         }
 
         // Personalised PageRank from the targets, else from what the learner knows, else skill popularity:
@@ -304,7 +306,7 @@ internal sealed class LearningPathPlanner(
             ps.AddCandidate(s);
         }
 
-        foreach (var s in TopByRank(index, ppr, ps, skillCount, SuggestionPool, s => !ps.IsCandidate(s) && learner.LevelOf(s) < mastery))
+        foreach (var s in TopByRank(index, ppr, ps, skillCount, SuggestionPool, s => !ps.IsCandidate(s) && Open(s)))
         {
             ps.AddCandidate(s);
         }
@@ -312,7 +314,7 @@ internal sealed class LearningPathPlanner(
         ps.SortTouched();
         foreach (var s in ps.Touched)
         {
-            if (s < skillCount && learner.LevelOf(s) < mastery && !ps.IsCandidate(s))
+            if (s < skillCount && Open(s) && !ps.IsCandidate(s))
             {
                 ps.AddCandidate(s);
             }
@@ -357,7 +359,7 @@ internal sealed class LearningPathPlanner(
                     break;
                 }
 
-                AddClosure(graph, learner, mastery, skills[i], chosen, prerequisiteOf, isTarget: false);
+                AddClosure(graph, learner, mastery, skills[i], chosen, prerequisiteOf, includeMastered);
             }
         }
 
@@ -414,7 +416,7 @@ internal sealed class LearningPathPlanner(
         }
 
         var inSteps = new HashSet<int>(ordered);
-        var related = TopByRank(index, ppr, ps, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && learner.LevelOf(s) < mastery)
+        var related = TopByRank(index, ppr, ps, skillCount, 5, s => !inSteps.Contains(s) && !targets.Contains(s) && Open(s))
             .Select(s => new SkillId(index.Skills.Label(s)))
             .ToList();
         return new LearningPath { Steps = steps, Related = related };
@@ -463,9 +465,10 @@ internal sealed class LearningPathPlanner(
 
     private static string Name(TenantIndex index, int skill) => index.SkillNames[skill] ?? index.Skills.Label(skill);
 
-    private static void AddClosure(SkillGraphView graph, LearnerState learner, double mastery, int skill, HashSet<int> into, Dictionary<int, int> prerequisiteOf, bool isTarget)
+    /// <summary>Adds <paramref name="skill"/> (unless mastered and not <paramref name="includeMastered"/>) and its unmet prerequisites, transitively.</summary>
+    private static void AddClosure(SkillGraphView graph, LearnerState learner, double mastery, int skill, HashSet<int> into, Dictionary<int, int> prerequisiteOf, bool includeMastered)
     {
-        if (learner.LevelOf(skill) >= mastery || !into.Add(skill))
+        if ((!includeMastered && learner.LevelOf(skill) >= mastery) || !into.Add(skill))
         {
             return;
         }
@@ -489,8 +492,6 @@ internal sealed class LearningPathPlanner(
                 stack.Push(p);
             }
         }
-
-        _ = isTarget;
     }
 
     /// <summary>Kahn's algorithm over the prerequisite edges inside <paramref name="set"/>; among ready skills the best score first, then id.</summary>
