@@ -287,6 +287,7 @@ public class DerivedStateBenchmarks
         var first = _people.Index.LearnerAt(0);
         _touch = new Learner { Tenant = PeopleCorpus.Tenant, Id = new LearnerId(_people.Index.LearnerIds[0]), DisplayName = first.DisplayName ?? "learner", Team = first.Team, Roles = first.Roles.ToArray() };
         _people.Peer(0, "learned");
+        _people.Suggest(0, "learned", includeMastered: true);
     }
 
     [Benchmark(Baseline = true, Description = "rebuild: expertise-rank")]
@@ -303,6 +304,33 @@ public class DerivedStateBenchmarks
     {
         var examples = LearnedPeerHistory.Examples(_people.Index);
         return examples.Count >= LearnedPeerModels.MinQuestions ? LearnedPeerFit.Fit(examples, LearnedPeerFeatures.Count).Weights.Length : 0;
+    }
+
+    [Benchmark(Description = "rebuild: learned step ranker's fit (skill interest)")]
+    public int SkillInterest() => SkillInterestModel.Compute(_people.Index).Own.Count;
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "request: path, no target, blend")]
+    public int SuggestBlend()
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            n += _people.Suggest(q, "blend", includeMastered: false);
+        }
+
+        return n;
+    }
+
+    [Benchmark(OperationsPerInvoke = Ops, Description = "request: path, no target, learned + IncludeMastered, state current")]
+    public int SuggestLearned()
+    {
+        var n = 0;
+        for (var q = 0; q < Ops; q++)
+        {
+            n += _people.Suggest(q, "learned", includeMastered: true);
+        }
+
+        return n;
     }
 
     [Benchmark(OperationsPerInvoke = Ops, Description = "request: learned, state current")]

@@ -71,6 +71,8 @@ internal sealed class PeopleCorpus
     public required PeerRankerRegistry PeerRankers { get; init; }
     public required LearningPathPlanner Planner { get; init; }
     public required ILearningStepRanker StepRanker { get; init; }
+
+    public required StepRankerRegistry StepRankers { get; init; }
     public required PeerRequest[] PeerRequests { get; init; }
     public required PeerRequest[] PeerTextRequests { get; init; }
     public required LearningPathRequest[] PathRequests { get; init; }
@@ -135,6 +137,7 @@ internal sealed class PeopleCorpus
             PeerRankers = peerRankers,
             Planner = planner,
             StepRanker = provider.GetRequiredService<StepRankerRegistry>().Get("blend"),
+            StepRankers = provider.GetRequiredService<StepRankerRegistry>(),
             PeerRequests = queries.Select(q => new PeerRequest { Tenant = Tenant, Asker = q.Learner, Skills = q.Skills, K = 10 }).ToArray(),
             PeerTextRequests = queries.Select(q => new PeerRequest { Tenant = Tenant, Asker = q.Learner, Skills = q.Skills, Text = q.Text, K = 10 }).ToArray(),
             PathRequests = Enumerable.Range(0, 200).Select(i => new LearningPathRequest
@@ -173,6 +176,10 @@ internal sealed class PeopleCorpus
 
     public int Path(int q, bool full) =>
         Planner.Plan(Index, full ? FullPathRequests[q] : PathRequests[q], StepRanker, Now).Steps.Count;
+
+    /// <summary>A 10-step path with no target ("what next") for request <paramref name="q"/>'s learner, with any step ranker.</summary>
+    public int Suggest(int q, string ranker, bool includeMastered) =>
+        Planner.Plan(Index, PathRequests[q] with { TargetSkills = [], IncludeMastered = includeMastered }, StepRankers.Get(ranker), Now).Steps.Count;
 }
 
 /// <summary>Full recommendations (ranked and explained) with any registered tip ranker, as <c>ITipRecommender</c> runs them.</summary>
