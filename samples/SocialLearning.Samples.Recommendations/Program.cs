@@ -106,6 +106,16 @@ for (var i = 0; i < path.Steps.Count; i++)
     }
 }
 
+// 5. What will Ada work on next? IncludeMastered lets skills she already masters be steps too (VAT, where her answer
+//    was accepted), not only what is new to her. ConfigureRecommendations(o => o.DefaultStepRanker = "learned") would
+//    order them by her own contributions smoothed towards popularity, fitted on the tenant's past (docs/recommenders.md).
+var next = await planner.PlanAsync(new LearningPathRequest { Tenant = tenant, Learner = new LearnerId("ada"), MaxSteps = 3, TipsPerStep = 0, MentorsPerStep = 0, IncludeMastered = true });
+Console.WriteLine("\nWhat Ada will work on next (mastered skills included):");
+foreach (var step in next.Steps)
+{
+    Console.WriteLine($"  {step.Name} (now {step.CurrentLevel:0.0})");
+}
+
 /// <summary>A host's own ranker: most saved and helpful first. Registered with AddTipRanker&lt;MostSavedFirst&gt;("most-saved").</summary>
 internal sealed class MostSavedFirst : ITipRanker
 {
