@@ -167,4 +167,52 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         Assert.Equal("to", (await (await Moderator.GetAsync("moderation/xapi?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")).ProblemAsync(400)).GetProperty("errors").EnumerateObject().Single().Name);
         await (await _app.Client("bob").GetAsync("moderation/xapi")).ProblemAsync(403);
     }
+    [Fact]
+    public async Task The_xapi_export_pages_with_limit_and_more_and_returns_every_statement_once_in_order()
+    {
+        var first = await _app.Client("bob").ShareAsync("Paged tip");
+        await _app.Client("bob").ShareAsync("Another paged tip");
+
+        // Five votes at one instant, so pages must split statements that share a timestamp (the cursor's count).
+        var at = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var voter in new[] { "v1", "v2", "v3", "v4", "v5" })
+        {
+            await _app.Client(voter).GetAsync("me");
+            await _app.Store.AppendInteractionAsync(new Interaction { Tenant = new TenantId("acme"), ContributionId = new ContributionId(first), Learner = new LearnerId(voter), Kind = InteractionKind.Helpful, OccurredAt = at });
+        }
+
+        var all = (await (await Moderator.GetAsync("moderation/xapi")).JsonAsync()).EnumerateArray().Select(x => x.GetProperty("id").GetString()).ToList();
+        Assert.True(all.Count >= 7, $"{all.Count} statements");
+
+        var paged = new List<string?>();
+        var pages = 0;
+        var next = "moderation/xapi?limit=2";
+        while (next.Length > 0)
+        {
+            var response = await Moderator.GetAsync(next);
+            Assert.Equal("1.0.3", response.Headers.GetValues("X-Experience-API-Version").Single());
+            var page = await response.JsonAsync();
+            var statements = page.GetProperty("statements").EnumerateArray().Select(x => x.GetProperty("id").GetString()).ToList();
+            Assert.InRange(statements.Count, 1, 2);
+            paged.AddRange(statements);
+            next = page.GetProperty("more").GetString()!;
+            Assert.True(next.Length == 0 || next.StartsWith("/sl/moderation/xapi?from=", StringComparison.Ordinal), next);
+            Assert.True(++pages <= all.Count, "paging does not end");
+        }
+
+        Assert.Equal(all, paged);
+        Assert.Equal((all.Count + 1) / 2, pages);
+
+        // A window is kept across pages: from the votes' instant on, only the five votes.
+        var window = await (await Moderator.GetAsync("moderation/xapi?limit=3&from=2030-01-01T00:00:00Z")).JsonAsync();
+        Assert.Equal(3, window.GetProperty("statements").GetArrayLength());
+        var rest = await (await Moderator.GetAsync(window.GetProperty("more").GetString()!)).JsonAsync();
+        Assert.Equal(2, rest.GetProperty("statements").GetArrayLength());
+        Assert.Equal(string.Empty, rest.GetProperty("more").GetString());
+
+        Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=0")).ProblemAsync(400)).GetProperty("field").GetString());
+        Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=10001")).ProblemAsync(400)).GetProperty("field").GetString());
+        Assert.Equal("skip", (await (await Moderator.GetAsync("moderation/xapi?limit=5&skip=1")).ProblemAsync(400)).GetProperty("field").GetString());
+        Assert.Equal("skip", (await (await Moderator.GetAsync("moderation/xapi?skip=-1&from=2030-01-01T00:00:00Z&limit=5")).ProblemAsync(400)).GetProperty("field").GetString());
+    }
 }

@@ -77,7 +77,10 @@ internal static class SocialLearningEndpoints
         return Json(report, SocialLearningJsonContext.Default.LearningInsightsReport);
     }
 
-    /// <summary>The tenant's activity as one JSON array of xAPI statements, streamed (an LRS connector pulls it).</summary>
+    /// <summary>
+    /// The tenant's activity as xAPI statements, streamed (an LRS connector pulls it): one JSON array, or with
+    /// <c>limit</c> one page as an xAPI StatementResult whose <c>more</c> fetches the next.
+    /// </summary>
     internal static async Task GetXApi(HttpContext http, EndpointServices s)
     {
         var query = http.Request.Query;
@@ -86,6 +89,13 @@ internal static class SocialLearningEndpoints
         if (from is not null && to is not null && to <= from)
         {
             throw new ArgumentException("to must be later than from.", "to");
+        }
+
+        int? limit = query["limit"].Count == 0 ? null : Int(query, "limit", XApiPageMax, 1, XApiPageMax);
+        var skip = Int(query, "skip", 0, 0, int.MaxValue);
+        if (skip > 0 && (from is null || limit is null))
+        {
+            throw new ArgumentException("skip needs from and limit: it counts the statements at exactly 'from' that an earlier page returned.", "skip");
         }
 
         var views = query["views"].Count == 0 || !string.Equals(query["views"][0], "false", StringComparison.OrdinalIgnoreCase);
@@ -111,7 +121,96 @@ internal static class SocialLearningEndpoints
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.Headers["X-Experience-API-Version"] = "1.0.3";
-        await XApiStatements.WriteJsonArrayAsync(statements, http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+        if (limit is not { } pageSize)
+        {
+            await XApiStatements.WriteJsonArrayAsync(statements, http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views).ConfigureAwait(false);
+    }
+
+    /// <summary>Most statements in one page of <c>GET moderation/xapi?limit=</c>.</summary>
+    internal const int XApiPageMax = 10_000;
+
+    /// <summary>
+    /// One page as an xAPI StatementResult, <c>{"statements":[…],"more":"…"}</c>. The statements come in time order, and
+    /// the cursor is (time, count): <c>more</c> asks again from the last statement's time, skipping the statements at
+    /// exactly that time that were already returned. <c>more</c> is "" on the last page. Nothing is buffered: whether
+    /// there is more is known after the page, and <c>more</c> is the last property.
+    /// </summary>
+    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views)
+    {
+        var cancellationToken = http.RequestAborted;
+        var writer = new Utf8JsonWriter(http.Response.Body);
+        await using (writer.ConfigureAwait(false))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("statements");
+            var written = 0;
+            var skipped = 0;
+            var more = false;
+            DateTimeOffset? last = null;
+            var atLast = 0;
+            await foreach (var statement in statements.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (skipped < skip && statement.Timestamp == from)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (written == limit)
+                {
+                    more = true;
+                    break;
+                }
+
+                statement.WriteTo(writer);
+                written++;
+                if (last == statement.Timestamp)
+                {
+                    atLast++;
+                }
+                else
+                {
+                    last = statement.Timestamp;
+                    atLast = 1;
+                }
+
+                if (writer.BytesPending > 64 * 1024)
+                {
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            writer.WriteEndArray();
+            var next = string.Empty;
+            if (more && last is { } at)
+            {
+                var count = atLast + (at == from ? skip : 0);
+                var url = new System.Text.StringBuilder()
+                    .Append(http.Request.PathBase).Append(http.Request.Path)
+                    .Append("?from=").Append(Uri.EscapeDataString(at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)))
+                    .Append("&skip=").Append(count.ToString(CultureInfo.InvariantCulture))
+                    .Append("&limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
+                if (to is { } end)
+                {
+                    url.Append("&to=").Append(Uri.EscapeDataString(end.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
+                }
+
+                if (!views)
+                {
+                    url.Append("&views=false");
+                }
+
+                next = url.ToString();
+            }
+
+            writer.WriteString("more", next);
+            writer.WriteEndObject();
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static DateTimeOffset? Time(IQueryCollection query, string name)
