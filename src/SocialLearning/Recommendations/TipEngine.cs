@@ -98,29 +98,34 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
     }
 
     /// <summary>
-    /// Puts the learning team's featured contributions for the request's context keys first (at most
-    /// <see cref="RecommendationOptions.MaxFeaturedTips"/>, under the same filters as every candidate: visible,
-    /// in the learner's audience, not dismissed, not their own, of the requested kinds), then the ranker's results
-    /// without them, k in all. Nothing changes when nothing is featured.
+    /// Puts the learning team's featured contributions first (at most <see cref="RecommendationOptions.MaxFeaturedTips"/>,
+    /// under the same filters as every candidate: visible, in the learner's audience, not dismissed, not their own, of
+    /// the requested kinds, carrying a required skill), then the ranker's results without them, k in all. A request
+    /// with context keys gets those featured for one of its keys; a request without context keys but with
+    /// <see cref="TipRequest.RequireSkills"/> (a learning path's step, a skill page) gets those carrying one of the
+    /// required skills. Nothing changes when nothing is featured, or for a request with neither.
     /// </summary>
     private RecommendationResult<TipRecommendation> WithFeatured(Scratch s, RecommendationResult<TipRecommendation> ranked, int k)
     {
         var index = s.Context.Index;
         var featured = index.Featured;
-        var keys = s.Context.CurrentRequest.ContextKeys;
-        if (featured.Length == 0 || keys.Count == 0 || Options.MaxFeaturedTips == 0)
+        var request = s.Context.CurrentRequest;
+        var keys = request.ContextKeys;
+        var required = request.RequireSkills ?? [];
+        if (featured.Length == 0 || (keys.Count == 0 && required.Count == 0) || Options.MaxFeaturedTips == 0)
         {
             return ranked;
         }
 
         var nowTicks = s.Context.CurrentNow.UtcTicks;
-        Span<int> keyIds = stackalloc int[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
+        var bySkill = keys.Count == 0;
+        Span<int> ids = stackalloc int[bySkill ? required.Count : keys.Count];
+        for (var i = 0; i < ids.Length; i++)
         {
-            keyIds[i] = index.ContextKeys.Find(keys[i]);
+            ids[i] = bySkill ? index.Skills.Find(required[i]) : index.ContextKeys.Find(keys[i]);
         }
 
-        var picked = new List<(int Doc, long Until, int Key)>();
+        var picked = new List<(int Doc, long Until, string For)>();
         foreach (var f in featured)
         {
             var doc = f.Item < index.ItemDoc.Count ? index.ItemDoc[f.Item] : -1;
@@ -129,12 +134,12 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 continue;
             }
 
-            var docKeys = index.KeysOf(doc);
-            for (var i = 0; i < keys.Count; i++)
+            var carried = bySkill ? index.SkillsOf(doc) : index.KeysOf(doc);
+            for (var i = 0; i < ids.Length; i++)
             {
-                if (keyIds[i] >= 0 && docKeys.Contains(keyIds[i]))
+                if (ids[i] >= 0 && carried.Contains(ids[i]))
                 {
-                    picked.Add((doc, f.UntilTicks, i));
+                    picked.Add((doc, f.UntilTicks, bySkill ? required[i] : keys[i]));
                     break;
                 }
             }
@@ -149,10 +154,10 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
         picked.Sort(static (a, b) => a.Until != b.Until ? b.Until.CompareTo(a.Until) : a.Doc.CompareTo(b.Doc));
         var take = Math.Min(Math.Min(picked.Count, Options.MaxFeaturedTips), k);
         var items = new List<TipRecommendation>(k);
-        var ids = new HashSet<ContributionId>();
+        var chosen = new HashSet<ContributionId>();
         for (var i = 0; i < take; i++)
         {
-            var (doc, until, key) = picked[i];
+            var (doc, until, label) = picked[i];
             var id = new ContributionId(index.ItemIds[index.DocItem[doc]]);
             var ranking = ranked.Items.FirstOrDefault(r => r.ContributionId == id);
             var explanation = new List<ExplanationSignal>
@@ -161,7 +166,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 {
                     Signal = "featured",
                     Value = 1,
-                    Text = $"featured by the learning team for {keys[key]} until {new DateTimeOffset(until, TimeSpan.Zero):yyyy-MM-dd}",
+                    Text = $"featured by the learning team for {label} until {new DateTimeOffset(until, TimeSpan.Zero):yyyy-MM-dd}",
                 },
             };
             if (ranking is not null)
@@ -170,7 +175,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
             }
 
             items.Add(Recommendation(index, doc, ranking?.Score ?? 0, explanation));
-            ids.Add(id);
+            chosen.Add(id);
         }
 
         foreach (var item in ranked.Items)
@@ -180,7 +185,7 @@ internal sealed class TipEngine(RecommendationOptions options, TipRankerRegistry
                 break;
             }
 
-            if (!ids.Contains(item.ContributionId))
+            if (!chosen.Contains(item.ContributionId))
             {
                 items.Add(item);
             }

@@ -91,10 +91,11 @@ public interface IModerationService
 
     /// <summary>
     /// Features a published contribution until <paramref name="until"/> (later than now, at most
-    /// <see cref="SocialLearningOptions.MaxFeaturePeriod"/> ahead): tip recommendations for any of its context keys show
-    /// it first, to everyone in its audience who has not dismissed it, explained as featured by the learning team.
+    /// <see cref="SocialLearningOptions.MaxFeaturePeriod"/> ahead): tip recommendations for any of its context keys, and
+    /// requests without context keys that require one of its skills (a learning path's steps), show it first, to
+    /// everyone in its audience who has not dismissed it, explained as featured by the learning team.
     /// Featuring it again moves the end. Fails as <see cref="ApproveAsync"/> does, and with <see cref="ArgumentException"/>
-    /// for a contribution that is not published or has no context key.
+    /// for a contribution that is not published or has neither a context key nor a skill.
     /// </summary>
     Task<Contribution> FeatureAsync(TenantId tenant, LearnerId moderator, ContributionId contribution, DateTimeOffset until, long expectedVersion, CancellationToken cancellationToken = default);
 

@@ -108,9 +108,9 @@ internal sealed partial class ModerationService(
             throw new ArgumentException($"contribution '{contribution.Value}' is {current.Status}; only a published contribution can be featured.", nameof(contribution));
         }
 
-        if (current.ContextKeys.Count == 0)
+        if (current.ContextKeys.Count == 0 && current.Skills.Count == 0)
         {
-            throw new ArgumentException($"contribution '{contribution.Value}' has no context key, so there is no screen to feature it on.", nameof(contribution));
+            throw new ArgumentException($"contribution '{contribution.Value}' has no context key or skill, so there is no screen or skill to feature it for.", nameof(contribution));
         }
 
         var featured = await store.UpdateContributionAsync(

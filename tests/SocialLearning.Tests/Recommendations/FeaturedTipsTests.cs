@@ -56,6 +56,44 @@ public sealed class FeaturedTipsTests
     }
 
     [Fact]
+    public async Task A_featured_tip_leads_requests_that_require_one_of_its_skills_and_learning_path_steps()
+    {
+        await using var f = new EngineFixture(o => o.DefaultTipRanker = "wilson");
+        foreach (var who in new[] { "ann", "bob", "cat", "dan" })
+        {
+            await f.Learner(who);
+        }
+
+        await f.Learner("mod", null, null, "moderator");
+        await f.Skills.DefineSkillAsync(T1, new SkillId("vat"), "VAT");
+        await f.Skills.DefineSkillAsync(T1, new SkillId("excel"), "Excel");
+        var quiet = await f.Share("ann", "Quiet VAT tip", "reverse charge", skills: ["vat"]);
+        var loved = await f.Share("cat", "Loved VAT tip", "reverse charge", skills: ["vat"]);
+        var sheet = await f.Share("ann", "Excel tip", "pivot", skills: ["excel"]);
+        foreach (var voter in new[] { "bob", "dan" })
+        {
+            await f.Feedback(voter, loved, FeedbackKind.Helpful);
+        }
+
+        TipRequest Vat(bool require) => new() { Tenant = T1, Learner = new LearnerId("bob"), Skills = ["vat"], RequireSkills = require ? ["vat"] : null, K = 5 };
+        Assert.Equal(loved.Id.Value, (await f.Ids(Vat(require: true)))[0]);
+
+        await Moderation(f).FeatureAsync(T1, Mod, quiet.Id, Start.AddDays(30), quiet.Version);
+        await Moderation(f).FeatureAsync(T1, Mod, sheet.Id, Start.AddDays(30), sheet.Version);
+
+        var result = await f.Tips.RecommendAsync(Vat(require: true));
+        Assert.Equal([quiet.Id, loved.Id], result.Items.Select(i => i.ContributionId));
+        Assert.Contains("for vat until 2026-02-14", result.Items[0].Explanation[0].Text, StringComparison.Ordinal);
+
+        // A preference (Skills without RequireSkills) is not a request about the skill: the ranker's order stands.
+        Assert.Equal(loved.Id.Value, (await f.Ids(Vat(require: false)))[0]);
+
+        // A learning path step asks for tips that require its skill, so the featured tip leads it.
+        var path = await f.Paths.PlanAsync(new LearningPathRequest { Tenant = T1, Learner = new LearnerId("bob"), TargetSkills = ["vat"], TipsPerStep = 2, MentorsPerStep = 0 });
+        Assert.Equal(quiet.Id, Assert.Single(path.Steps).Tips[0].ContributionId);
+    }
+
+    [Fact]
     public async Task The_usual_filters_apply_and_the_feature_ends_on_time_or_when_taken_back()
     {
         var (f, quiet, _, other) = await SeedAsync();
@@ -122,7 +160,7 @@ public sealed class FeaturedTipsTests
         var draft = await f.Share("ann", "Draft", "text", keys: ["route:/x"], status: ContributionStatus.Draft);
         Assert.Equal("contribution", (await Assert.ThrowsAsync<ArgumentException>(() => m.FeatureAsync(T1, Mod, draft.Id, Start.AddDays(1), draft.Version))).ParamName);
         var nowhere = await f.Share("ann", "No screen", "text");
-        Assert.Contains("no context key", (await Assert.ThrowsAsync<ArgumentException>(() => m.FeatureAsync(T1, Mod, nowhere.Id, Start.AddDays(1), nowhere.Version))).Message, StringComparison.Ordinal);
+        Assert.Contains("no context key or skill", (await Assert.ThrowsAsync<ArgumentException>(() => m.FeatureAsync(T1, Mod, nowhere.Id, Start.AddDays(1), nowhere.Version))).Message, StringComparison.Ordinal);
         Assert.Equal("contribution", (await Assert.ThrowsAsync<ArgumentException>(() => m.UnfeatureAsync(T1, Mod, quiet.Id, quiet.Version))).ParamName);
         await Assert.ThrowsAsync<VersionConflictException>(() => m.FeatureAsync(T1, Mod, quiet.Id, Start.AddDays(1), quiet.Version + 5));
         Assert.Null((await f.Store.GetContributionAsync(T1, quiet.Id))!.FeaturedUntil);
