@@ -46,6 +46,10 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
         [Description("Leave views out (they are most of the log).")]
         public bool NoViews { get; init; }
 
+        [CommandOption("--evidence")]
+        [Description("Also export proficiency evidence (the level in each skill, and where it came from).")]
+        public bool Evidence { get; init; }
+
         [CommandOption("--names")]
         [Description("Put learners' display names in the actors (personal data; off by default).")]
         public bool Names { get; init; }
@@ -74,6 +78,7 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
                 From = CliStore.Time(settings.From, "--from"),
                 To = CliStore.Time(settings.To, "--to"),
                 IncludeViews = !settings.NoViews,
+                IncludeEvidence = settings.Evidence,
                 IncludeNames = settings.Names,
             };
             OutputFolder.Create(settings.Out);

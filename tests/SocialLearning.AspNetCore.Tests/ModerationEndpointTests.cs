@@ -210,6 +210,20 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         Assert.Equal(2, rest.GetProperty("statements").GetArrayLength());
         Assert.Equal(string.Empty, rest.GetProperty("more").GetString());
 
+        // Evidence is opt-in, and the next page keeps asking for it.
+        await _app.DefineSkillAsync("acme", "vat", "VAT");
+        await _app.Services.GetRequiredService<ILearnerService>().RecordEvidenceAsync(new ProficiencyEvidence
+        {
+            Tenant = new TenantId("acme"), Learner = new LearnerId("bob"), Skill = new SkillId("vat"), Source = EvidenceSource.Self, Level = 0.6,
+        });
+        var withEvidence = (await (await Moderator.GetAsync("moderation/xapi?evidence=true")).JsonAsync()).EnumerateArray().ToList();
+        var proficiency = withEvidence.Count(x => x.GetProperty("verb").GetProperty("id").GetString() == "https://sociallearning.dev/xapi/verbs/showed-proficiency");
+        Assert.Equal(1, proficiency);
+        Assert.Equal(all.Count + proficiency, withEvidence.Count);
+        var evidencePage = await (await Moderator.GetAsync("moderation/xapi?limit=1&evidence=true")).JsonAsync();
+        Assert.EndsWith("&evidence=true", evidencePage.GetProperty("more").GetString(), StringComparison.Ordinal);
+        Assert.Equal("evidence", (await (await Moderator.GetAsync("moderation/xapi?evidence=maybe")).ProblemAsync(400)).GetProperty("field").GetString());
+
         Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=0")).ProblemAsync(400)).GetProperty("field").GetString());
         Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=10001")).ProblemAsync(400)).GetProperty("field").GetString());
         Assert.Equal("skip", (await (await Moderator.GetAsync("moderation/xapi?limit=5&skip=1")).ProblemAsync(400)).GetProperty("field").GetString());

@@ -99,6 +99,7 @@ internal static class SocialLearningEndpoints
         }
 
         var views = query["views"].Count == 0 || !string.Equals(query["views"][0], "false", StringComparison.OrdinalIgnoreCase);
+        var evidence = Bool(query, "evidence");
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
         RequireLearningTeam(s, caller, "the xAPI export");
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
@@ -114,6 +115,7 @@ internal static class SocialLearningEndpoints
             From = from,
             To = to,
             IncludeViews = views,
+            IncludeEvidence = evidence,
         };
 
         // Validate before the first byte, so bad input is a 400 problem rather than a broken stream.
@@ -127,7 +129,7 @@ internal static class SocialLearningEndpoints
             return;
         }
 
-        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views).ConfigureAwait(false);
+        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views, evidence).ConfigureAwait(false);
     }
 
     /// <summary>Most statements in one page of <c>GET moderation/xapi?limit=</c>.</summary>
@@ -139,7 +141,7 @@ internal static class SocialLearningEndpoints
     /// exactly that time that were already returned. <c>more</c> is "" on the last page. Nothing is buffered: whether
     /// there is more is known after the page, and <c>more</c> is the last property.
     /// </summary>
-    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views)
+    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views, bool evidence)
     {
         var cancellationToken = http.RequestAborted;
         var writer = new Utf8JsonWriter(http.Response.Body);
@@ -202,6 +204,11 @@ internal static class SocialLearningEndpoints
                 if (!views)
                 {
                     url.Append("&views=false");
+                }
+
+                if (evidence)
+                {
+                    url.Append("&evidence=true");
                 }
 
                 next = url.ToString();

@@ -31,6 +31,12 @@ public sealed record XApiExportOptions
     public bool IncludeViews { get; init; } = true;
 
     /// <summary>
+    /// Whether proficiency evidence is exported: one statement per piece of evidence, about the skill, with the level as
+    /// <c>result.score.scaled</c> and its source (activity, self, peer-endorsement, manager) as an extension. Default false.
+    /// </summary>
+    public bool IncludeEvidence { get; init; }
+
+    /// <summary>
     /// Whether actors carry the learner's display name (<c>actor.name</c>). Default false: the account id identifies the
     /// learner, and the name is personal data the LRS may not need.
     /// </summary>
@@ -39,8 +45,9 @@ public sealed record XApiExportOptions
 
 /// <summary>
 /// Exports a tenant's activity as xAPI 1.0.3 statements, for a Learning Record Store: sharing, asking and answering
-/// from the contributions, and every interaction (viewed, voted up or down, saved, dismissed, shared, accepted,
-/// endorsed, flagged) from the log. Statement ids are name-based UUIDs (version 5) of what they record, so exporting the
+/// from the contributions, every interaction (viewed, voted up or down, saved, dismissed, shared, accepted,
+/// endorsed, flagged) from the log, and with <see cref="XApiExportOptions.IncludeEvidence"/> the proficiency evidence
+/// about each person's skills. Statement ids are name-based UUIDs (version 5) of what they record, so exporting the
 /// same period again gives the same ids and an LRS keeps one copy. See docs/xapi.md for the vocabulary.
 /// </summary>
 public interface IXApiExporter
@@ -62,8 +69,9 @@ public sealed class XApiStatement
     private readonly string? _homePage;
     private readonly string? _answerActivity;
 
-    internal XApiStatement(Guid id, LearnerId actor, string? actorName, string homePage, string verbId, string verbDisplay, XApiActivity activity, XApiActivity context, DateTimeOffset timestamp, string? response, string? answerActivity)
+    internal XApiStatement(Guid id, LearnerId actor, string? actorName, string homePage, string verbId, string verbDisplay, XApiActivity activity, XApiActivity context, DateTimeOffset timestamp, string? response, string? answerActivity, double? score = null)
     {
+        Score = score;
         Id = id;
         Actor = actor;
         ActorName = actorName;
@@ -92,8 +100,17 @@ public sealed class XApiStatement
     /// <summary>The verb's display text (<c>en-US</c>).</summary>
     public string VerbDisplay { get; }
 
-    /// <summary>The contribution the statement is about (an answer's statement is about its question).</summary>
-    public ContributionId Object => _object.Id;
+    /// <summary>
+    /// The contribution the statement is about (an answer's statement is about its question); null for a proficiency
+    /// statement, which is about a <see cref="Skill"/>.
+    /// </summary>
+    public ContributionId? Object => _object.Id;
+
+    /// <summary>The skill a proficiency statement is about; null for the others.</summary>
+    public SkillId? Skill => _object.Skill;
+
+    /// <summary><c>result.score.scaled</c>: the level of a proficiency statement, 0 to 1; else null.</summary>
+    public double? Score { get; }
 
     /// <summary>The object's activity id.</summary>
     public string ObjectActivityId => _object.ActivityId;
@@ -130,7 +147,15 @@ public sealed class XApiStatement
         writer.WriteEndObject();
         writer.WritePropertyName("object");
         _object.WriteActivity(writer);
-        if (Response is not null)
+        if (Score is { } scaled)
+        {
+            writer.WriteStartObject("result");
+            writer.WriteStartObject("score");
+            writer.WriteNumber("scaled", scaled);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        else if (Response is not null)
         {
             writer.WriteStartObject("result");
             writer.WriteString("response", Response);
@@ -196,7 +221,13 @@ public static class XApiStatements
 /// <summary>What statements say about one contribution, worked out once per export and shared by its statements.</summary>
 internal sealed class XApiActivity
 {
-    public required ContributionId Id { get; init; }
+    /// <summary>The contribution, or null for a skill (<see cref="Skill"/>).</summary>
+    public ContributionId? Id { get; init; }
+
+    public SkillId? Skill { get; init; }
+
+    /// <summary>A proficiency statement's context extensions: the evidence's source and who gave it.</summary>
+    public (string Source, string? GivenBy)? Evidence { get; init; }
 
     public required string ActivityId { get; init; }
 
@@ -274,6 +305,15 @@ internal sealed class XApiActivity
 
         writer.WriteStartObject("extensions");
         writer.WriteString(XApiExporter.Vocabulary + "extensions/tenant", Tenant);
+        if (Evidence is { } evidence)
+        {
+            writer.WriteString(XApiExporter.Vocabulary + "extensions/evidence-source", evidence.Source);
+            if (evidence.GivenBy is not null)
+            {
+                writer.WriteString(XApiExporter.Vocabulary + "extensions/given-by", evidence.GivenBy);
+            }
+        }
+
         if (ContextKeys.Length > 0)
         {
             writer.WriteStartArray(XApiExporter.Vocabulary + "extensions/context-keys");
@@ -409,8 +449,36 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
             return byTime != 0 ? byTime : string.CompareOrdinal(a.Id.Value, b.Id.Value);
         });
 
+        var evidence = new List<ProficiencyEvidence>();
+        var skillNames = new Dictionary<SkillId, string>();
+        var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (options.IncludeEvidence)
+        {
+            await foreach (var e in store.ListEvidenceAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (InWindow(e.ObservedAt, options))
+                {
+                    evidence.Add(e);
+                }
+            }
+
+            // Time order; ties by learner, skill and source, so the output does not depend on the store's listing order.
+            evidence.Sort(static (a, b) =>
+            {
+                var c = a.ObservedAt.CompareTo(b.ObservedAt);
+                c = c != 0 ? c : string.CompareOrdinal(a.Learner.Value, b.Learner.Value);
+                c = c != 0 ? c : string.CompareOrdinal(a.Skill.Value, b.Skill.Value);
+                return c != 0 ? c : a.Source.CompareTo(b.Source);
+            });
+            await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                skillNames[skill.Id] = skill.Name;
+            }
+        }
+
         var names = new Dictionary<LearnerId, string?>();
         var next = 0;
+        var nextEvidence = 0;
         long ordinal = -1;
         await foreach (var interaction in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -422,10 +490,25 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
                 continue;
             }
 
-            // Keep the output in time order: the contributions created before this interaction come first.
-            while (next < created.Count && created[next].CreatedAt <= interaction.OccurredAt)
+            // Keep the output in time order: the contributions created and the evidence observed before this interaction come first.
+            while (true)
             {
-                yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
+                var c = next < created.Count && created[next].CreatedAt <= interaction.OccurredAt ? created[next] : null;
+                var e = nextEvidence < evidence.Count && evidence[nextEvidence].ObservedAt <= interaction.OccurredAt ? evidence[nextEvidence] : null;
+                if (c is not null && (e is null || c.CreatedAt <= e.ObservedAt))
+                {
+                    next++;
+                    yield return await CreatedAsync(tenant, c, items, names, homePage, options, cancellationToken).ConfigureAwait(false);
+                }
+                else if (e is not null)
+                {
+                    nextEvidence++;
+                    yield return await EvidenceAsync(tenant, e, skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    break;
+                }
             }
 
             var (verb, display) = Verb(interaction.Kind);
@@ -452,11 +535,66 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
                 null);
         }
 
-        while (next < created.Count)
+        while (next < created.Count || nextEvidence < evidence.Count)
         {
-            yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
+            if (nextEvidence >= evidence.Count || (next < created.Count && created[next].CreatedAt <= evidence[nextEvidence].ObservedAt))
+            {
+                yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                yield return await EvidenceAsync(tenant, evidence[nextEvidence++], skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>One piece of proficiency evidence: the learner showed proficiency in the skill, at the level as the score.</summary>
+    private async Task<XApiStatement> EvidenceAsync(TenantId tenant, ProficiencyEvidence e, Dictionary<SkillId, string> skillNames, Dictionary<string, int> repeats, Dictionary<LearnerId, string?> names, string baseIri, string homePage, XApiExportOptions options, CancellationToken cancellationToken)
+    {
+        var name = await NameAsync(tenant, e.Learner, names, options, cancellationToken).ConfigureAwait(false);
+        var source = EvidenceSourceName(e.Source);
+        var key = string.Join(
+            '\n',
+            "evidence",
+            tenant.Value,
+            e.Learner.Value,
+            e.Skill.Value,
+            source,
+            e.ObservedAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            e.Level.ToString("R", CultureInfo.InvariantCulture),
+            e.GivenBy?.Value ?? string.Empty);
+
+        // Two pieces of evidence can be alike in every field (two answers accepted the same day, in the same skill):
+        // the second is named by its place among them, so each is its own statement and a re-export repeats the ids.
+        var seen = repeats.GetValueOrDefault(key);
+        repeats[key] = seen + 1;
+        var id = NameBasedId(IdNamespace, seen == 0 ? key : key + "\n" + seen.ToString(CultureInfo.InvariantCulture));
+        var skill = new XApiActivity
+        {
+            Skill = e.Skill,
+            ActivityId = baseIri + "skills/" + Uri.EscapeDataString(e.Skill.Value),
+            Title = skillNames.TryGetValue(e.Skill, out var skillName) && !string.IsNullOrWhiteSpace(skillName) ? skillName : null,
+            Type = Vocabulary + "activities/skill",
+            MoreInfo = null,
+            SkillIds = [],
+            ContextKeys = [],
+            Tenant = tenant.Value,
+            Evidence = (source, e.GivenBy?.Value),
+        };
+        return new XApiStatement(id, e.Learner, name, homePage, ProficiencyVerb, "showed proficiency", skill, skill, e.ObservedAt, null, null, Math.Clamp(e.Level, 0, 1));
+    }
+
+    /// <summary>The verb of a proficiency statement (no registry verb says "showed this level of skill").</summary>
+    internal const string ProficiencyVerb = Vocabulary + "verbs/showed-proficiency";
+
+    private static string EvidenceSourceName(EvidenceSource source) => source switch
+    {
+        EvidenceSource.Activity => "activity",
+        EvidenceSource.Self => "self",
+        EvidenceSource.PeerEndorsement => "peer-endorsement",
+        EvidenceSource.Manager => "manager",
+        _ => source.ToString().ToLowerInvariant(),
+    };
 
     private async Task<XApiStatement> CreatedAsync(TenantId tenant, Contribution c, Dictionary<ContributionId, (Contribution Contribution, XApiActivity Activity)> items, Dictionary<LearnerId, string?> names, string homePage, XApiExportOptions options, CancellationToken cancellationToken)
     {

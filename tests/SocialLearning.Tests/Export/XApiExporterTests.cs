@@ -64,6 +64,80 @@ public sealed class XApiExporterTests
     }
 
     [Fact]
+    public async Task Proficiency_evidence_is_exported_when_asked_as_scored_statements_about_the_skill()
+    {
+        using var host = await TestHost.CreateAsync();
+        await SeedAsync(host);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Learners.RecordEvidenceAsync(new ProficiencyEvidence { Tenant = host.Tenant, Learner = host.Bob, Skill = new SkillId("invoicing"), Source = EvidenceSource.Self, Level = 0.7 });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Learners.RecordEvidenceAsync(new ProficiencyEvidence { Tenant = host.Tenant, Learner = host.Ada, Skill = new SkillId("invoicing"), Source = EvidenceSource.PeerEndorsement, Level = 0.9, GivenBy = host.Bob });
+
+        var plain = await ExportAsync(host, Options);
+        Assert.DoesNotContain(plain, s => s["verb"]!["id"]!.GetValue<string>() == XApiExporter.ProficiencyVerb);
+
+        var statements = await ExportAsync(host, Options with { IncludeEvidence = true });
+        foreach (var statement in statements)
+        {
+            XApiStatementRules.AssertValid(statement);
+        }
+
+        var proficiency = statements.Where(s => s["verb"]!["id"]!.GetValue<string>() == XApiExporter.ProficiencyVerb).ToList();
+
+        // Ada's tip and her answer two minutes later (activity 0.5 each: the first had decayed a little), 0.8 when the
+        // answer was accepted; nothing for Bob's question (asking is not sharing); and the two recorded above.
+        Assert.Equal(
+            [("ada", "activity", 0.5), ("ada", "activity", 0.5), ("ada", "activity", 0.8), ("bob", "self", 0.7), ("ada", "peer-endorsement", 0.9)],
+            proficiency.Select(s => (
+                s["actor"]!["account"]!["name"]!.GetValue<string>(),
+                s["context"]!["extensions"]!["https://sociallearning.dev/xapi/extensions/evidence-source"]!.GetValue<string>(),
+                s["result"]!["score"]!["scaled"]!.GetValue<double>())));
+        var self = proficiency[3];
+        Assert.Equal("https://app.example.com/learning/skills/invoicing", self["object"]!["id"]!.GetValue<string>());
+        Assert.Equal("https://sociallearning.dev/xapi/activities/skill", self["object"]!["definition"]!["type"]!.GetValue<string>());
+        Assert.Equal("Invoicing", self["object"]!["definition"]!["name"]!["en-US"]!.GetValue<string>());
+        Assert.Equal("bob", proficiency[4]["context"]!["extensions"]!["https://sociallearning.dev/xapi/extensions/given-by"]!.GetValue<string>());
+
+        // Merged into the activity in time order; the rest is what the plain export says.
+        Assert.Equal(statements.Select(s => s["timestamp"]!.GetValue<string>()).Order(StringComparer.Ordinal), statements.Select(s => s["timestamp"]!.GetValue<string>()));
+        Assert.Equal(plain.Select(s => s["id"]!.GetValue<string>()), statements.Except(proficiency).Select(s => s["id"]!.GetValue<string>()));
+        Assert.Equal(statements.Count, statements.Select(s => s["id"]!.GetValue<string>()).Distinct().Count());
+        Assert.Equal(statements.Select(s => s["id"]!.GetValue<string>()), (await ExportAsync(host, Options with { IncludeEvidence = true })).Select(s => s["id"]!.GetValue<string>()));
+
+        // The typed view: about a skill, not a contribution, with the level as the score.
+        var typed = new List<XApiStatement>();
+        await foreach (var statement in host.Services.GetRequiredService<IXApiExporter>().ExportAsync(host.Tenant, Options with { IncludeEvidence = true }))
+        {
+            if (statement.VerbId == XApiExporter.ProficiencyVerb)
+            {
+                typed.Add(statement);
+            }
+        }
+
+        Assert.All(typed, t => Assert.Null(t.Object));
+        Assert.Equal(new SkillId("invoicing"), typed[3].Skill);
+        Assert.Equal(0.7, typed[3].Score);
+
+        // The window applies to when the evidence was observed.
+        var late = await ExportAsync(host, Options with { IncludeEvidence = true, From = host.Clock.GetUtcNow().AddMinutes(-1) });
+        Assert.Equal([0.7, 0.9], late.Where(s => s["verb"]!["id"]!.GetValue<string>() == XApiExporter.ProficiencyVerb).Select(s => s["result"]!["score"]!["scaled"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Evidence_alike_in_every_field_is_still_one_statement_each_with_ids_that_repeat_on_re_export()
+    {
+        using var host = await TestHost.CreateAsync();
+        var evidence = new ProficiencyEvidence { Tenant = host.Tenant, Learner = host.Bob, Skill = new SkillId("invoicing"), Source = EvidenceSource.Activity, Level = 0.8, ObservedAt = host.Clock.GetUtcNow() };
+        await host.Store.AppendEvidenceAsync(evidence, "accepted:a1");
+        await host.Store.AppendEvidenceAsync(evidence, "accepted:a2");
+
+        var first = (await ExportAsync(host, Options with { IncludeEvidence = true })).Select(s => s["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(2, first.Count);
+        Assert.Equal(2, first.Distinct().Count());
+        Assert.Equal(first, (await ExportAsync(host, Options with { IncludeEvidence = true })).Select(s => s["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Drafts_are_not_exported_nor_what_happened_to_them()
     {
         using var host = await TestHost.CreateAsync();

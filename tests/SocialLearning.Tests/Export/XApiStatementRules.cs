@@ -34,6 +34,12 @@ internal static class XApiStatementRules
         }
         AbsoluteIri(activity["definition"]!["type"]!.GetValue<string>());
 
+        // xAPI Data 2.4.5: score.scaled is a decimal from -1 to 1.
+        if (s["result"]?["score"] is JsonObject score)
+        {
+            Assert.InRange(score["scaled"]!.GetValue<double>(), -1, 1);
+        }
+
         var timestamp = s["timestamp"]!.GetValue<string>();
         Assert.True(DateTimeOffset.TryParseExact(timestamp, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out _), timestamp);
 
