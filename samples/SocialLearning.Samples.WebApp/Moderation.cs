@@ -47,7 +47,10 @@ internal static class ModerationPages
                 var flags = new List<string>();
                 foreach (var flag in item.Flags)
                 {
-                    flags.Add($"<li>{Layout.E(await NameAsync(flag.Learner))}: {Layout.E(flag.Reason)}</li>");
+                    var trust = flag.Trusted ? string.Empty
+                        : flag.Overturned > 0 ? $" <span class=\"muted\">(not counted: {flag.Overturned} of their flags were overturned)</span>"
+                        : " <span class=\"muted\">(not counted: new account)</span>";
+                    flags.Add($"<li>{Layout.E(await NameAsync(flag.Learner))}: {Layout.E(flag.Reason)}{trust}</li>");
                 }
 
                 var id = Uri.EscapeDataString(c.Id.Value);

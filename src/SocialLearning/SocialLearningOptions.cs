@@ -44,6 +44,14 @@ public sealed class SocialLearningOptions
     public TimeSpan TrustedFlaggerMinimumAge { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
+    /// A learner whose flags moderators have overturned this many times (a contribution they flagged that a moderator
+    /// approved after the flag, and that is still published) is no longer trusted: their flags stop counting toward
+    /// <see cref="AutoHideFlagThreshold"/> and show as untrusted in the review queue, with the count. Moderators always
+    /// count. Default 3; 0 turns it off.
+    /// </summary>
+    public int UntrustedAfterOverturnedFlags { get; set; } = 3;
+
+    /// <summary>
     /// The learner role (in <see cref="Learner.Roles"/>, compared ordinally) that may read the review queue, approve and
     /// hide contributions through <see cref="IModerationService"/>. Default <c>moderator</c>.
     /// </summary>
@@ -99,6 +107,11 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
             {
                 failures.Add($"SocialLearningOptions.{option} must be between 0 (off) and 1; it was {level}.");
             }
+        }
+
+        if (options.UntrustedAfterOverturnedFlags < 0)
+        {
+            failures.Add($"SocialLearningOptions.{nameof(options.UntrustedAfterOverturnedFlags)} must not be negative (0 turns it off); it was {options.UntrustedAfterOverturnedFlags}.");
         }
 
         if (options.TrustedFlaggerMinimumAge < TimeSpan.Zero)

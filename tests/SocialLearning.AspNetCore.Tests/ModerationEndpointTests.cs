@@ -31,6 +31,8 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         var flags = item.GetProperty("flags").EnumerateArray().ToList();
         Assert.Equal(["F1", "F2", "F3"], flags.Select(f => f.GetProperty("learner").GetProperty("name").GetString()));
         Assert.Equal("Wrong <b>advice</b>", flags[0].GetProperty("reason").GetString());
+        Assert.All(flags, f => Assert.True(f.GetProperty("trusted").GetBoolean()));
+        Assert.All(flags, f => Assert.Equal(0, f.GetProperty("overturned").GetInt32()));
         var version = item.GetProperty("contribution").GetProperty("version").GetInt64();
 
         var approved = await Moderator.PostJsonAsync($"moderation/contributions/{id}/approve", "{}", ifMatch: $"\"{version}\"");

@@ -334,6 +334,12 @@ public sealed record FlagView
 
     /// <summary>When.</summary>
     public required DateTimeOffset FlaggedAt { get; init; }
+
+    /// <summary>Whether it counts toward hiding (an account old enough whose flags moderators have not kept overturning, or a moderator).</summary>
+    public bool Trusted { get; init; }
+
+    /// <summary>How many of this learner's flags moderators have overturned.</summary>
+    public int Overturned { get; init; }
 }
 
 /// <summary>Source-generated JSON for the endpoints (camelCase, enums as names, ids as strings).</summary>

@@ -51,7 +51,7 @@ internal static class SocialLearningEndpoints
             var flags = new List<FlagView>(item.Flags.Count);
             foreach (var flag in item.Flags)
             {
-                flags.Add(new FlagView { Learner = await PersonAsync(s, caller.Tenant, flag.Learner, names, ct).ConfigureAwait(false), Reason = flag.Reason, FlaggedAt = flag.FlaggedAt });
+                flags.Add(new FlagView { Learner = await PersonAsync(s, caller.Tenant, flag.Learner, names, ct).ConfigureAwait(false), Reason = flag.Reason, FlaggedAt = flag.FlaggedAt, Trusted = flag.Trusted, Overturned = flag.Overturned });
             }
 
             items.Add(new ReviewItemView

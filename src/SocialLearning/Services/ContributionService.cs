@@ -250,7 +250,7 @@ internal sealed partial class ContributionService(
         {
             var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
             if (current.Status != ContributionStatus.Published
-                || ((current.ReviewedAt is not null || _options.TrustedFlaggerMinimumAge > TimeSpan.Zero)
+                || ((current.ReviewedAt is not null || _options.TrustedFlaggerMinimumAge > TimeSpan.Zero || _options.UntrustedAfterOverturnedFlags > 0)
                     && await CountTrustedFlagsSinceAsync(tenant, id, current.ReviewedAt, cancellationToken).ConfigureAwait(false) < _options.AutoHideFlagThreshold))
             {
                 return;
@@ -334,6 +334,7 @@ internal sealed partial class ContributionService(
     {
         // One flag per learner per item is a store rule, so each flag here is a distinct learner.
         var count = 0;
+        var learners = new HashSet<LearnerId>();
         await foreach (var interaction in store.ListInteractionsAsync(tenant, id, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (interaction.Kind != InteractionKind.Flagged || (reviewedAt is { } at && interaction.OccurredAt <= at))
@@ -345,6 +346,23 @@ internal sealed partial class ContributionService(
             if (flagger is not null && ModerationService.IsTrustedFlagger(flagger, interaction.OccurredAt, _options, moderators))
             {
                 count++;
+                if (!moderators.IsModerator(flagger))
+                {
+                    learners.Add(flagger.Id);
+                }
+            }
+        }
+
+        // Whose flags moderators keep overturning is a question about the whole log: asked only when the trusted flags
+        // would hide the contribution, which is rare next to flagging.
+        if (count >= _options.AutoHideFlagThreshold && _options.UntrustedAfterOverturnedFlags > 0 && learners.Count > 0)
+        {
+            foreach (var (_, overturned) in await ModerationService.OverturnedFlagsAsync(store, tenant, learners, cancellationToken).ConfigureAwait(false))
+            {
+                if (overturned >= _options.UntrustedAfterOverturnedFlags)
+                {
+                    count--;
+                }
             }
         }
 

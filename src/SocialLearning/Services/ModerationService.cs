@@ -57,8 +57,20 @@ internal sealed partial class ModerationService(
         }
 
         var queue = new List<ReviewItem>();
+        var overturned = new Dictionary<LearnerId, int>();
         await foreach (var contribution in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
+            if (Approved(contribution) is { } approvedAt && flags.TryGetValue(contribution.Id, out var flagged))
+            {
+                foreach (var flag in flagged)
+                {
+                    if (flag.FlaggedAt < approvedAt)
+                    {
+                        overturned[flag.Learner] = overturned.GetValueOrDefault(flag.Learner) + 1;
+                    }
+                }
+            }
+
             var recent = flags.TryGetValue(contribution.Id, out var all) ? SinceReview(all, contribution.ReviewedAt) : [];
             ReviewReason? reason = contribution.Status switch
             {
@@ -74,6 +86,21 @@ internal sealed partial class ModerationService(
 
             var since = why == ReviewReason.Flagged ? recent[0].FlaggedAt : contribution.UpdatedAt;
             queue.Add(new ReviewItem { Contribution = contribution, Reason = why, Since = since, Flags = recent });
+        }
+
+        // Counted over every contribution, so only now can a flagger's overturned flags be told.
+        if (overturned.Count > 0)
+        {
+            for (var i = 0; i < queue.Count; i++)
+            {
+                var item = queue[i];
+                queue[i] = item with
+                {
+                    Flags = [.. item.Flags.Select(f => overturned.TryGetValue(f.Learner, out var n)
+                        ? f with { Overturned = n, Trusted = f.Trusted && !LosesTrust(n, flaggers.GetValueOrDefault(f.Learner), _options, policy) }
+                        : f)],
+                };
+            }
         }
 
         queue.Sort(static (a, b) =>
@@ -235,6 +262,46 @@ internal sealed partial class ModerationService(
     /// </summary>
     internal static bool IsTrustedFlagger(Learner learner, DateTimeOffset flaggedAt, SocialLearningOptions options, IModeratorPolicy policy) =>
         learner.CreatedAt <= flaggedAt - options.TrustedFlaggerMinimumAge || policy.IsModerator(learner);
+
+    /// <summary>True when <paramref name="overturned"/> flags cost a (non-moderator) learner their trust (<see cref="SocialLearningOptions.UntrustedAfterOverturnedFlags"/>).</summary>
+    internal static bool LosesTrust(int overturned, Learner? learner, SocialLearningOptions options, IModeratorPolicy policy) =>
+        options.UntrustedAfterOverturnedFlags > 0 && overturned >= options.UntrustedAfterOverturnedFlags && (learner is null || !policy.IsModerator(learner));
+
+    /// <summary>When a moderator approved the contribution, if that is its current state (published after a decision).</summary>
+    internal static DateTimeOffset? Approved(Contribution contribution) =>
+        contribution.Status == ContributionStatus.Published ? contribution.ReviewedAt : null;
+
+    /// <summary>
+    /// Per learner in <paramref name="learners"/>: their flags that a moderator overturned, that is flags on a contribution
+    /// now published with a moderator's decision after the flag. One pass over the contributions and one over the log.
+    /// </summary>
+    internal static async Task<Dictionary<LearnerId, int>> OverturnedFlagsAsync(ISocialLearningStore store, TenantId tenant, IReadOnlySet<LearnerId> learners, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<LearnerId, int>();
+        var approved = new Dictionary<ContributionId, DateTimeOffset>();
+        await foreach (var c in store.ListContributionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (Approved(c) is { } at)
+            {
+                approved[c.Id] = at;
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return counts;
+        }
+
+        await foreach (var i in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (i.Kind == InteractionKind.Flagged && learners.Contains(i.Learner) && approved.TryGetValue(i.ContributionId, out var at) && at > i.OccurredAt)
+            {
+                counts[i.Learner] = counts.GetValueOrDefault(i.Learner) + 1;
+            }
+        }
+
+        return counts;
+    }
 
     private async Task<Contribution> DecideAsync(TenantId tenant, LearnerId moderator, ContributionId id, long expectedVersion, ContributionStatus status, CancellationToken cancellationToken)
     {

@@ -187,9 +187,13 @@ public sealed record FlagReport
 
     /// <summary>
     /// Whether it counts toward hiding: the learner was known for <see cref="SocialLearningOptions.TrustedFlaggerMinimumAge"/>
-    /// when they flagged, or is a moderator. Flags from newer accounts are shown to moderators but hide nothing.
+    /// when they flagged and has had fewer than <see cref="SocialLearningOptions.UntrustedAfterOverturnedFlags"/> flags
+    /// overturned, or is a moderator. Other flags are shown to moderators but hide nothing.
     /// </summary>
     public bool Trusted { get; init; }
+
+    /// <summary>How many of this learner's flags moderators have overturned so far (flagged contributions they approved after the flag).</summary>
+    public int Overturned { get; init; }
 }
 
 /// <summary>Thresholds of <see cref="IModerationService.GetVotePatternsAsync"/>.</summary>

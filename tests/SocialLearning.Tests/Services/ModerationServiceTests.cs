@@ -281,6 +281,53 @@ public sealed class ModerationServiceTests
         }
     }
 
+    [Fact]
+    public async Task A_learner_whose_flags_moderators_keep_overturning_no_longer_hides_anything()
+    {
+        using var host = await CreateAsync();
+
+        // "serial" flags three tips that a moderator then approves: three overturned flags.
+        for (var i = 0; i < 3; i++)
+        {
+            var tip = await host.Contributions.ShareAsync(host.Tip($"Fine tip {i}"));
+            await FlagAsync(host, tip.Id, "serial");
+            var flagged = await host.Contributions.GetAsync(host.Tenant, tip.Id);
+            await host.Moderation.ApproveAsync(host.Tenant, Mod, tip.Id, flagged.Version);
+            host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        // A flag on a tip a moderator then hid was right, not overturned.
+        var bad = await host.Contributions.ShareAsync(host.Tip("Bad tip"));
+        await FlagAsync(host, bad.Id, "fair");
+        await host.Moderation.HideAsync(host.Tenant, Mod, bad.Id, (await host.Contributions.GetAsync(host.Tenant, bad.Id)).Version);
+
+        // Now serial and two others flag a tip: serial's flag does not count, so it stays published; a third trusted
+        // colleague hides it.
+        var target = await host.Contributions.ShareAsync(host.Tip("Target"));
+        await FlagAsync(host, target.Id, "serial", "fair", "t1");
+        Assert.Equal(ContributionStatus.Published, (await host.Contributions.GetAsync(host.Tenant, target.Id)).Status);
+        var item = Assert.Single(await host.Moderation.GetReviewQueueAsync(host.Tenant, Mod));
+        Assert.Equal([("serial", false, 3), ("fair", true, 0), ("t1", true, 0)], item.Flags.Select(f => (f.Learner.Value, f.Trusted, f.Overturned)));
+        await FlagAsync(host, target.Id, "t2");
+        Assert.Equal(ContributionStatus.Hidden, (await host.Contributions.GetAsync(host.Tenant, target.Id)).Status);
+
+        // With the rule off the same three flags hide it.
+        using var off = await CreateAsync(o => o.UntrustedAfterOverturnedFlags = 0);
+        for (var i = 0; i < 3; i++)
+        {
+            var tip = await off.Contributions.ShareAsync(off.Tip($"Fine tip {i}"));
+            await FlagAsync(off, tip.Id, "serial");
+            await off.Moderation.ApproveAsync(off.Tenant, Mod, tip.Id, (await off.Contributions.GetAsync(off.Tenant, tip.Id)).Version);
+        }
+
+        var other = await off.Contributions.ShareAsync(off.Tip("Target"));
+        await FlagAsync(off, other.Id, "serial", "fair", "t1");
+        Assert.Equal(ContributionStatus.Hidden, (await off.Contributions.GetAsync(off.Tenant, other.Id)).Status);
+        Assert.Contains("UntrustedAfterOverturnedFlags", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            new ServiceCollection().AddSocialLearning(o => o.UntrustedAfterOverturnedFlags = -1).UseInMemoryStorage().Services.BuildServiceProvider()
+                .GetRequiredService<Microsoft.Extensions.Options.IOptions<SocialLearningOptions>>().Value).Message, StringComparison.Ordinal);
+    }
+
     private static async Task<TestHost> CreateAsync(Action<SocialLearningOptions>? configure = null, string modRole = "moderator")
     {
         var host = await TestHost.CreateAsync(configure);
