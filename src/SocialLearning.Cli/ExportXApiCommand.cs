@@ -50,6 +50,10 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
         [Description("Also export proficiency evidence (the level in each skill, and where it came from).")]
         public bool Evidence { get; init; }
 
+        [CommandOption("--moderation")]
+        [Description("Also export moderators' last decision on each contribution (approved or rejected).")]
+        public bool Moderation { get; init; }
+
         [CommandOption("--names")]
         [Description("Put learners' display names in the actors (personal data; off by default).")]
         public bool Names { get; init; }
@@ -79,6 +83,7 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
                 To = CliStore.Time(settings.To, "--to"),
                 IncludeViews = !settings.NoViews,
                 IncludeEvidence = settings.Evidence,
+                IncludeModeration = settings.Moderation,
                 IncludeNames = settings.Names,
             };
             OutputFolder.Create(settings.Out);

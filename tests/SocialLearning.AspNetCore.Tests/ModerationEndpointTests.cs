@@ -226,6 +226,14 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
         Assert.EndsWith("&evidence=true", evidencePage.GetProperty("more").GetString(), StringComparison.Ordinal);
         Assert.Equal("evidence", (await (await Moderator.GetAsync("moderation/xapi?evidence=maybe")).ProblemAsync(400)).GetProperty("field").GetString());
 
+        // So are moderators' decisions: hiding one of the tips adds one "rejected" statement by the moderator.
+        var tip = await (await Moderator.GetAsync($"contributions/{first}")).JsonAsync();
+        await Moderator.PostJsonAsync($"moderation/contributions/{first}/hide", "{}", ifMatch: $"\"{tip.GetProperty("version").GetInt64()}\"");
+        var decided = (await (await Moderator.GetAsync("moderation/xapi?moderation=true")).JsonAsync()).EnumerateArray()
+            .Where(x => x.GetProperty("verb").GetProperty("id").GetString() == "http://activitystrea.ms/schema/1.0/reject").ToList();
+        Assert.Equal("mona", Assert.Single(decided).GetProperty("actor").GetProperty("account").GetProperty("name").GetString());
+        Assert.EndsWith("&moderation=true", (await (await Moderator.GetAsync("moderation/xapi?limit=1&moderation=true")).JsonAsync()).GetProperty("more").GetString(), StringComparison.Ordinal);
+
         Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=0")).ProblemAsync(400)).GetProperty("field").GetString());
         Assert.Equal("limit", (await (await Moderator.GetAsync("moderation/xapi?limit=10001")).ProblemAsync(400)).GetProperty("field").GetString());
         Assert.Equal("skip", (await (await Moderator.GetAsync("moderation/xapi?limit=5&skip=1")).ProblemAsync(400)).GetProperty("field").GetString());

@@ -100,6 +100,7 @@ internal static class SocialLearningEndpoints
 
         var views = query["views"].Count == 0 || !string.Equals(query["views"][0], "false", StringComparison.OrdinalIgnoreCase);
         var evidence = Bool(query, "evidence");
+        var moderation = Bool(query, "moderation");
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
         RequireLearningTeam(s, caller, "the xAPI export");
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
@@ -116,6 +117,7 @@ internal static class SocialLearningEndpoints
             To = to,
             IncludeViews = views,
             IncludeEvidence = evidence,
+            IncludeModeration = moderation,
         };
 
         // Validate before the first byte, so bad input is a 400 problem rather than a broken stream.
@@ -129,7 +131,7 @@ internal static class SocialLearningEndpoints
             return;
         }
 
-        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views, evidence).ConfigureAwait(false);
+        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views, evidence, moderation).ConfigureAwait(false);
     }
 
     /// <summary>Most statements in one page of <c>GET moderation/xapi?limit=</c>.</summary>
@@ -141,7 +143,7 @@ internal static class SocialLearningEndpoints
     /// exactly that time that were already returned. <c>more</c> is "" on the last page. Nothing is buffered: whether
     /// there is more is known after the page, and <c>more</c> is the last property.
     /// </summary>
-    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views, bool evidence)
+    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views, bool evidence, bool moderation)
     {
         var cancellationToken = http.RequestAborted;
         var writer = new Utf8JsonWriter(http.Response.Body);
@@ -209,6 +211,11 @@ internal static class SocialLearningEndpoints
                 if (evidence)
                 {
                     url.Append("&evidence=true");
+                }
+
+                if (moderation)
+                {
+                    url.Append("&moderation=true");
                 }
 
                 next = url.ToString();

@@ -37,6 +37,12 @@ public sealed record XApiExportOptions
     public bool IncludeEvidence { get; init; }
 
     /// <summary>
+    /// Whether moderators' decisions are exported: the last decision on each contribution (approved, if it is still
+    /// published; rejected, if hidden), by the moderator, at the time of the decision. Default false.
+    /// </summary>
+    public bool IncludeModeration { get; init; }
+
+    /// <summary>
     /// Whether actors carry the learner's display name (<c>actor.name</c>). Default false: the account id identifies the
     /// learner, and the name is personal data the LRS may not need.
     /// </summary>
@@ -476,9 +482,61 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
             }
         }
 
+        var decisions = new List<Contribution>();
+        if (options.IncludeModeration)
+        {
+            foreach (var (c, _) in items.Values)
+            {
+                if (c is { ReviewedBy: not null, ReviewedAt: { } at, Status: ContributionStatus.Published or ContributionStatus.Hidden } && InWindow(at, options))
+                {
+                    decisions.Add(c);
+                }
+            }
+
+            decisions.Sort(static (a, b) =>
+            {
+                var byTime = a.ReviewedAt!.Value.CompareTo(b.ReviewedAt!.Value);
+                return byTime != 0 ? byTime : string.CompareOrdinal(a.Id.Value, b.Id.Value);
+            });
+        }
+
+        // What is not in the log, in time order: created contributions, then evidence, then decisions at the same
+        // instant, each list in its own order (the sequence number keeps the sort stable).
+        var pending = new List<(DateTimeOffset At, int Order, int Seq)>(created.Count + evidence.Count + decisions.Count);
+        for (var i = 0; i < created.Count; i++)
+        {
+            pending.Add((created[i].CreatedAt, 0, i));
+        }
+
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            pending.Add((evidence[i].ObservedAt, 1, i));
+        }
+
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            pending.Add((decisions[i].ReviewedAt!.Value, 2, i));
+        }
+
+        if (evidence.Count + decisions.Count > 0)
+        {
+            pending.Sort(static (a, b) =>
+            {
+                var c = a.At.CompareTo(b.At);
+                c = c != 0 ? c : a.Order.CompareTo(b.Order);
+                return c != 0 ? c : a.Seq.CompareTo(b.Seq);
+            });
+        }
+
         var names = new Dictionary<LearnerId, string?>();
+        async Task<XApiStatement> PendingAsync((DateTimeOffset At, int Order, int Seq) entry) => entry.Order switch
+        {
+            0 => await CreatedAsync(tenant, created[entry.Seq], items, names, homePage, options, cancellationToken).ConfigureAwait(false),
+            1 => await EvidenceAsync(tenant, evidence[entry.Seq], skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false),
+            _ => await DecisionAsync(tenant, decisions[entry.Seq], items, names, homePage, options, cancellationToken).ConfigureAwait(false),
+        };
+
         var next = 0;
-        var nextEvidence = 0;
         long ordinal = -1;
         await foreach (var interaction in store.ListInteractionsAsync(tenant, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -490,25 +548,10 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
                 continue;
             }
 
-            // Keep the output in time order: the contributions created and the evidence observed before this interaction come first.
-            while (true)
+            // Keep the output in time order: what was created, observed or decided before this interaction comes first.
+            while (next < pending.Count && pending[next].At <= interaction.OccurredAt)
             {
-                var c = next < created.Count && created[next].CreatedAt <= interaction.OccurredAt ? created[next] : null;
-                var e = nextEvidence < evidence.Count && evidence[nextEvidence].ObservedAt <= interaction.OccurredAt ? evidence[nextEvidence] : null;
-                if (c is not null && (e is null || c.CreatedAt <= e.ObservedAt))
-                {
-                    next++;
-                    yield return await CreatedAsync(tenant, c, items, names, homePage, options, cancellationToken).ConfigureAwait(false);
-                }
-                else if (e is not null)
-                {
-                    nextEvidence++;
-                    yield return await EvidenceAsync(tenant, e, skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    break;
-                }
+                yield return await PendingAsync(pending[next++]).ConfigureAwait(false);
             }
 
             var (verb, display) = Verb(interaction.Kind);
@@ -535,17 +578,28 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
                 null);
         }
 
-        while (next < created.Count || nextEvidence < evidence.Count)
+        while (next < pending.Count)
         {
-            if (nextEvidence >= evidence.Count || (next < created.Count && created[next].CreatedAt <= evidence[nextEvidence].ObservedAt))
-            {
-                yield return await CreatedAsync(tenant, created[next++], items, names, homePage, options, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                yield return await EvidenceAsync(tenant, evidence[nextEvidence++], skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false);
-            }
+            yield return await PendingAsync(pending[next++]).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A moderator's decision on a contribution (only the last one is stored): approved (still published) or rejected
+    /// (hidden). Named by the contribution, the moderator and the time, so a later decision is a new statement and an
+    /// LRS that is fed regularly keeps the history the store does not.
+    /// </summary>
+    private async Task<XApiStatement> DecisionAsync(TenantId tenant, Contribution c, Dictionary<ContributionId, (Contribution Contribution, XApiActivity Activity)> items, Dictionary<LearnerId, string?> names, string homePage, XApiExportOptions options, CancellationToken cancellationToken)
+    {
+        var moderator = c.ReviewedBy!.Value;
+        var at = c.ReviewedAt!.Value;
+        var approved = c.Status == ContributionStatus.Published;
+        var id = NameBasedId(IdNamespace, string.Join('\n', "decision", tenant.Value, c.Id.Value, moderator.Value, at.UtcTicks.ToString(CultureInfo.InvariantCulture), approved ? "approved" : "rejected"));
+        var name = await NameAsync(tenant, moderator, names, options, cancellationToken).ConfigureAwait(false);
+        var activity = items[c.Id].Activity;
+        return approved
+            ? new XApiStatement(id, moderator, name, homePage, "http://activitystrea.ms/schema/1.0/approve", "approved", activity, activity, at, null, null)
+            : new XApiStatement(id, moderator, name, homePage, "http://activitystrea.ms/schema/1.0/reject", "rejected", activity, activity, at, null, null);
     }
 
     /// <summary>One piece of proficiency evidence: the learner showed proficiency in the skill, at the level as the score.</summary>

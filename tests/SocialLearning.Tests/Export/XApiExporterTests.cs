@@ -138,6 +138,48 @@ public sealed class XApiExporterTests
     }
 
     [Fact]
+    public async Task A_moderators_last_decision_is_exported_when_asked_and_a_new_decision_is_a_new_statement()
+    {
+        using var host = await TestHost.CreateAsync();
+        var mod = new LearnerId("mod");
+        await host.Learners.UpsertAsync(host.Tenant, mod, "Mo", roles: ["moderator"]);
+        var kept = await host.Contributions.ShareAsync(host.Tip("Kept"));
+        var dropped = await host.Contributions.ShareAsync(host.Tip("Dropped"));
+        var untouched = await host.Contributions.ShareAsync(host.Tip("Untouched"));
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Moderation.HideAsync(host.Tenant, mod, dropped.Id, dropped.Version);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        kept = await host.Moderation.HideAsync(host.Tenant, mod, kept.Id, kept.Version);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        kept = await host.Moderation.ApproveAsync(host.Tenant, mod, kept.Id, kept.Version);
+
+        Assert.DoesNotContain(await ExportAsync(host, Options), s => s["actor"]!["account"]!["name"]!.GetValue<string>() == "mod");
+
+        var statements = await ExportAsync(host, Options with { IncludeModeration = true });
+        foreach (var statement in statements)
+        {
+            XApiStatementRules.AssertValid(statement);
+        }
+
+        var decisions = statements.Where(s => s["actor"]!["account"]!["name"]!.GetValue<string>() == "mod").ToList();
+        Assert.Equal(
+            [("http://activitystrea.ms/schema/1.0/reject", dropped.Id), ("http://activitystrea.ms/schema/1.0/approve", kept.Id)],
+            decisions.Select(s => (s["verb"]!["id"]!.GetValue<string>(), Contribution(s))));
+        Assert.Equal(kept.ReviewedAt, DateTimeOffset.Parse(decisions[1]["timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(decisions, s => Contribution(s) == untouched.Id);
+        Assert.Equal(statements.Select(s => s["timestamp"]!.GetValue<string>()).Order(StringComparer.Ordinal), statements.Select(s => s["timestamp"]!.GetValue<string>()));
+
+        // The same decision exports with the same id; a later decision is a statement of its own.
+        var again = await ExportAsync(host, Options with { IncludeModeration = true });
+        Assert.Equal(statements.Select(s => s["id"]!.GetValue<string>()), again.Select(s => s["id"]!.GetValue<string>()));
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Moderation.HideAsync(host.Tenant, mod, kept.Id, kept.Version);
+        var later = (await ExportAsync(host, Options with { IncludeModeration = true })).Where(s => s["actor"]!["account"]!["name"]!.GetValue<string>() == "mod" && Contribution(s) == kept.Id).Single();
+        Assert.Equal("http://activitystrea.ms/schema/1.0/reject", later["verb"]!["id"]!.GetValue<string>());
+        Assert.NotEqual(decisions[1]["id"]!.GetValue<string>(), later["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Drafts_are_not_exported_nor_what_happened_to_them()
     {
         using var host = await TestHost.CreateAsync();
