@@ -52,8 +52,9 @@ public sealed record XApiExportOptions
 /// <summary>
 /// Exports a tenant's activity as xAPI 1.0.3 statements, for a Learning Record Store: sharing, asking and answering
 /// from the contributions, every interaction (viewed, voted up or down, saved, dismissed, shared, accepted,
-/// endorsed, flagged) from the log, and with <see cref="XApiExportOptions.IncludeEvidence"/> the proficiency evidence
-/// about each person's skills. Statement ids are name-based UUIDs (version 5) of what they record, so exporting the
+/// endorsed, flagged) from the log, with <see cref="XApiExportOptions.IncludeEvidence"/> the proficiency evidence
+/// about each person's skills, and with <see cref="XApiExportOptions.IncludeModeration"/> moderators' last decisions.
+/// Statement ids are name-based UUIDs (version 5) of what they record, so exporting the
 /// same period again gives the same ids and an LRS keeps one copy. See docs/xapi.md for the vocabulary.
 /// </summary>
 public interface IXApiExporter
