@@ -77,6 +77,13 @@ public class LearningTeamBenchmarks
                 UpdatedAt = at,
             };
             await _store.CreateContributionAsync(contribution);
+
+            // Proficiency evidence as sharing records it (read only by the export with IncludeEvidence).
+            if (kind != ContributionKind.Question)
+            {
+                await _store.AppendEvidenceAsync(new ProficiencyEvidence { Tenant = Tenant, Learner = contribution.Author, Skill = contribution.Skills[0], Source = EvidenceSource.Activity, Level = 0.5, ObservedAt = at });
+            }
+
             if (kind == ContributionKind.Question)
             {
                 questions.Add(contribution.Id);
@@ -139,4 +146,7 @@ public class LearningTeamBenchmarks
 
     [Benchmark(Description = "xAPI export (all statements, to a null stream)")]
     public async Task<long> XApiExport() => await XApiStatements.WriteJsonArrayAsync(_xapi.ExportAsync(Tenant, XApi), Stream.Null);
+
+    [Benchmark(Description = "xAPI export with proficiency evidence")]
+    public async Task<long> XApiExportWithEvidence() => await XApiStatements.WriteJsonArrayAsync(_xapi.ExportAsync(Tenant, XApi with { IncludeEvidence = true }), Stream.Null);
 }

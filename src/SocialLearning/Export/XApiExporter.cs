@@ -530,11 +530,12 @@ internal sealed class XApiExporter(ISocialLearningStore store) : IXApiExporter
         }
 
         var names = new Dictionary<LearnerId, string?>();
-        async Task<XApiStatement> PendingAsync((DateTimeOffset At, int Order, int Seq) entry) => entry.Order switch
+        // Not async itself, so each statement pays for one state machine, not two.
+        Task<XApiStatement> PendingAsync((DateTimeOffset At, int Order, int Seq) entry) => entry.Order switch
         {
-            0 => await CreatedAsync(tenant, created[entry.Seq], items, names, homePage, options, cancellationToken).ConfigureAwait(false),
-            1 => await EvidenceAsync(tenant, evidence[entry.Seq], skillNames, repeats, names, baseIri, homePage, options, cancellationToken).ConfigureAwait(false),
-            _ => await DecisionAsync(tenant, decisions[entry.Seq], items, names, homePage, options, cancellationToken).ConfigureAwait(false),
+            0 => CreatedAsync(tenant, created[entry.Seq], items, names, homePage, options, cancellationToken),
+            1 => EvidenceAsync(tenant, evidence[entry.Seq], skillNames, repeats, names, baseIri, homePage, options, cancellationToken),
+            _ => DecisionAsync(tenant, decisions[entry.Seq], items, names, homePage, options, cancellationToken),
         };
 
         var next = 0;
