@@ -1,19 +1,64 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using SocialLearning.Evaluation;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SocialLearning.Cli;
 
-/// <summary>The store a command reads: a SQLite store file, or a StackExchange dump imported into memory.</summary>
+/// <summary>Which store a command reads: a SQLite file, a PostgreSQL database, or a StackExchange dump.</summary>
+internal class StoreSettings : CommandSettings
+{
+    [CommandOption("--sqlite <FILE>")]
+    [Description("A SocialLearning SQLite store file (the sample app's is samples/SocialLearning.Samples.WebApp/app-data/social-learning.db).")]
+    public string? Sqlite { get; init; }
+
+    [CommandOption("--postgres <CONNECTION>")]
+    [Description("A PostgreSQL connection string, or env:NAME to read it from the environment variable NAME (keeps the password off the command line). Read only: the schema is never migrated.")]
+    public string? Postgres { get; init; }
+
+    [CommandOption("--schema <NAME>")]
+    [Description("The PostgreSQL schema. Default sociallearning.")]
+    public string Schema { get; init; } = "sociallearning";
+
+    [CommandOption("--dataset <DIR>")]
+    [Description("A StackExchange dump folder, imported into memory first (tenant: the dump's name unless --tenant is given).")]
+    public string? Dataset { get; init; }
+
+    [CommandOption("--tenant <ID>")]
+    [Description("The tenant. Required with --sqlite and --postgres.")]
+    public string? Tenant { get; init; }
+
+    /// <summary>The store options' own checks, for the commands' <c>Validate</c>.</summary>
+    protected ValidationResult ValidateStore() =>
+        new[] { Sqlite, Postgres, Dataset }.Count(v => v is not null) != 1 ? ValidationResult.Error("Give exactly one of --sqlite, --postgres or --dataset.")
+        : Dataset is null && string.IsNullOrWhiteSpace(Tenant) ? ValidationResult.Error($"--tenant is required with {(Sqlite is not null ? "--sqlite" : "--postgres")}.")
+        : ValidationResult.Success();
+}
+
+/// <summary>The store a command reads: a SQLite store file, a PostgreSQL database, or a StackExchange dump imported into memory.</summary>
 internal static class CliStore
 {
-    public static async Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(string? sqlite, string? dataset, string? tenant, CancellationToken cancellationToken)
+    public static Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(StoreSettings settings, CancellationToken cancellationToken) =>
+        OpenAsync(settings.Sqlite, settings.Dataset, settings.Tenant, cancellationToken, settings.Postgres, settings.Schema);
+
+    public static async Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(string? sqlite, string? dataset, string? tenant, CancellationToken cancellationToken, string? postgres = null, string schema = "sociallearning")
     {
         var services = new ServiceCollection();
         var builder = services.AddSocialLearning();
         EvaluationCorpus? corpus = null;
         TenantId id;
-        if (sqlite is not null)
+        if (postgres is not null)
+        {
+            builder.UsePostgreSqlStorage(ConnectionString(postgres), o =>
+            {
+                o.Schema = schema;
+                o.MigrateOnStart = false;
+            });
+            id = new TenantId(tenant!);
+        }
+        else if (sqlite is not null)
         {
             // Opening a missing file would create an empty store and report nothing: say so instead.
             if (!File.Exists(sqlite))
@@ -38,6 +83,20 @@ internal static class CliStore
         }
 
         return (provider, id, corpus);
+    }
+
+    /// <summary>The connection string itself, or the value of the environment variable an <c>env:NAME</c> value names.</summary>
+    internal static string ConnectionString(string value)
+    {
+        if (!value.StartsWith("env:", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var name = value[4..];
+        return Environment.GetEnvironmentVariable(name) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : throw new ArgumentException($"--postgres env:{name}: the environment variable '{name}' is not set.", "--postgres");
     }
 
     /// <summary>An ISO 8601 option value (UTC when it names no offset), or null when the option was not given.</summary>

@@ -12,20 +12,8 @@ namespace SocialLearning.Cli;
 /// </summary>
 internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Settings>
 {
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : StoreSettings
     {
-        [CommandOption("--sqlite <FILE>")]
-        [Description("A SocialLearning SQLite store file (the sample app's is samples/SocialLearning.Samples.WebApp/app-data/social-learning.db).")]
-        public string? Sqlite { get; init; }
-
-        [CommandOption("--dataset <DIR>")]
-        [Description("A StackExchange dump folder, imported into memory first (tenant: the dump's name unless --tenant is given).")]
-        public string? Dataset { get; init; }
-
-        [CommandOption("--tenant <ID>")]
-        [Description("The tenant to export. Required with --sqlite.")]
-        public string? Tenant { get; init; }
-
         [CommandOption("--activity-base <IRI>")]
         [Description("Absolute http(s) IRI, ending with '/', that activity ids start with (for example https://app.example.com/learning/).")]
         public string ActivityBase { get; init; } = string.Empty;
@@ -63,8 +51,7 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
         public string Out { get; init; } = string.Empty;
 
         public override ValidationResult Validate() =>
-            (Sqlite is null) == (Dataset is null) ? ValidationResult.Error("Give exactly one of --sqlite or --dataset.")
-            : Sqlite is not null && string.IsNullOrWhiteSpace(Tenant) ? ValidationResult.Error("--tenant is required with --sqlite.")
+            ValidateStore() is { Successful: false } store ? store
             : string.IsNullOrWhiteSpace(ActivityBase) ? ValidationResult.Error("--activity-base is required.")
             : string.IsNullOrWhiteSpace(HomePage) ? ValidationResult.Error("--home-page is required.")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out is required.")
@@ -88,7 +75,7 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
             };
             OutputFolder.Create(settings.Out);
 
-            var (provider, tenant, _) = await CliStore.OpenAsync(settings.Sqlite, settings.Dataset, settings.Tenant, cancellationToken).ConfigureAwait(false);
+            var (provider, tenant, _) = await CliStore.OpenAsync(settings, cancellationToken).ConfigureAwait(false);
             await using var providerScope = provider.ConfigureAwait(false);
 
             var exporter = provider.GetRequiredService<IXApiExporter>();
@@ -108,7 +95,7 @@ internal sealed class ExportXApiCommand : AsyncCommand<ExportXApiCommand.Setting
 
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException or SocialLearningStorageException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException or SocialLearningStorageException or System.Data.Common.DbException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return 2;

@@ -11,20 +11,8 @@ namespace SocialLearning.Cli;
 /// <summary>Prints a tenant's gaps, trends and unanswered questions (<see cref="ILearningInsights"/>) from a SQLite store file or a StackExchange dump.</summary>
 internal sealed class InsightsCommand : AsyncCommand<InsightsCommand.Settings>
 {
-    internal sealed class Settings : CommandSettings
+    internal sealed class Settings : StoreSettings
     {
-        [CommandOption("--sqlite <FILE>")]
-        [Description("A SocialLearning SQLite store file.")]
-        public string? Sqlite { get; init; }
-
-        [CommandOption("--dataset <DIR>")]
-        [Description("A StackExchange dump folder, imported into memory first.")]
-        public string? Dataset { get; init; }
-
-        [CommandOption("--tenant <ID>")]
-        [Description("The tenant. Required with --sqlite.")]
-        public string? Tenant { get; init; }
-
         [CommandOption("--as-of <TIME>")]
         [Description("The window's end (ISO 8601); default now, or the last post of a --dataset.")]
         public string? AsOf { get; init; }
@@ -42,8 +30,7 @@ internal sealed class InsightsCommand : AsyncCommand<InsightsCommand.Settings>
         public string? Json { get; init; }
 
         public override ValidationResult Validate() =>
-            (Sqlite is null) == (Dataset is null) ? ValidationResult.Error("Give exactly one of --sqlite or --dataset.")
-            : Sqlite is not null && string.IsNullOrWhiteSpace(Tenant) ? ValidationResult.Error("--tenant is required with --sqlite.")
+            ValidateStore() is { Successful: false } store ? store
             : WindowDays is <= 0 or > 366 ? ValidationResult.Error("--window-days must be more than 0 and at most 366.")
             : Top is < 1 or > 100 ? ValidationResult.Error("--top must be between 1 and 100.")
             : ValidationResult.Success();
@@ -59,7 +46,7 @@ internal sealed class InsightsCommand : AsyncCommand<InsightsCommand.Settings>
                 OutputFolder.Create(json);
             }
 
-            var opened = await CliStore.OpenAsync(settings.Sqlite, settings.Dataset, settings.Tenant, cancellationToken).ConfigureAwait(false);
+            var opened = await CliStore.OpenAsync(settings, cancellationToken).ConfigureAwait(false);
             await using var scope = opened.Provider.ConfigureAwait(false);
             asOf ??= opened.Corpus?.Posts.Max(p => p.CreatedAt);
             var report = await opened.Provider.GetRequiredService<ILearningInsights>().GetAsync(
@@ -80,7 +67,7 @@ internal sealed class InsightsCommand : AsyncCommand<InsightsCommand.Settings>
 
             return 0;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException or SocialLearningStorageException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Xml.XmlException or SocialLearningStorageException or System.Data.Common.DbException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return 2;
