@@ -40,11 +40,9 @@ internal class StoreSettings : CommandSettings
 /// <summary>The store a command reads: a SQLite store file, a PostgreSQL database, or a StackExchange dump imported into memory.</summary>
 internal static class CliStore
 {
-    public static Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(StoreSettings settings, CancellationToken cancellationToken) =>
-        OpenAsync(settings.Sqlite, settings.Dataset, settings.Tenant, cancellationToken, settings.Postgres, settings.Schema);
-
-    public static async Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(string? sqlite, string? dataset, string? tenant, CancellationToken cancellationToken, string? postgres = null, string schema = "sociallearning")
+    public static async Task<(ServiceProvider Provider, TenantId Tenant, EvaluationCorpus? Corpus)> OpenAsync(StoreSettings settings, CancellationToken cancellationToken)
     {
+        var (sqlite, postgres, dataset, tenant) = (settings.Sqlite, settings.Postgres, settings.Dataset, settings.Tenant);
         var services = new ServiceCollection();
         var builder = services.AddSocialLearning();
         EvaluationCorpus? corpus = null;
@@ -53,7 +51,7 @@ internal static class CliStore
         {
             builder.UsePostgreSqlStorage(ConnectionString(postgres), o =>
             {
-                o.Schema = schema;
+                o.Schema = settings.Schema;
                 o.MigrateOnStart = false;
             });
             id = new TenantId(tenant!);

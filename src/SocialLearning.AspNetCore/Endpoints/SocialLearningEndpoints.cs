@@ -131,7 +131,7 @@ internal static class SocialLearningEndpoints
             return;
         }
 
-        await WriteXApiPageAsync(http, statements, pageSize, from, skip, to, views, evidence, moderation).ConfigureAwait(false);
+        await WriteXApiPageAsync(http, statements, pageSize, from, skip).ConfigureAwait(false);
     }
 
     /// <summary>Most statements in one page of <c>GET moderation/xapi?limit=</c>.</summary>
@@ -143,7 +143,7 @@ internal static class SocialLearningEndpoints
     /// exactly that time that were already returned. <c>more</c> is "" on the last page. Nothing is buffered: whether
     /// there is more is known after the page, and <c>more</c> is the last property.
     /// </summary>
-    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip, DateTimeOffset? to, bool views, bool evidence, bool moderation)
+    private static async Task WriteXApiPageAsync(HttpContext http, IAsyncEnumerable<XApiStatement> statements, int limit, DateTimeOffset? from, int skip)
     {
         var cancellationToken = http.RequestAborted;
         var writer = new Utf8JsonWriter(http.Response.Body);
@@ -192,30 +192,23 @@ internal static class SocialLearningEndpoints
             var next = string.Empty;
             if (more && last is { } at)
             {
+                // The next page is this request with a new cursor: every other parameter (limit, to, views, …) is carried as given.
                 var count = atLast + (at == from ? skip : 0);
                 var url = new System.Text.StringBuilder()
                     .Append(http.Request.PathBase).Append(http.Request.Path)
                     .Append("?from=").Append(Uri.EscapeDataString(at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)))
-                    .Append("&skip=").Append(count.ToString(CultureInfo.InvariantCulture))
-                    .Append("&limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
-                if (to is { } end)
+                    .Append("&skip=").Append(count.ToString(CultureInfo.InvariantCulture));
+                foreach (var (name, values) in http.Request.Query)
                 {
-                    url.Append("&to=").Append(Uri.EscapeDataString(end.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
-                }
+                    if (name is "from" or "skip")
+                    {
+                        continue;
+                    }
 
-                if (!views)
-                {
-                    url.Append("&views=false");
-                }
-
-                if (evidence)
-                {
-                    url.Append("&evidence=true");
-                }
-
-                if (moderation)
-                {
-                    url.Append("&moderation=true");
+                    foreach (var value in values)
+                    {
+                        url.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value ?? string.Empty));
+                    }
                 }
 
                 next = url.ToString();
