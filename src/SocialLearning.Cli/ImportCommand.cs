@@ -18,12 +18,21 @@ internal sealed class ImportCommand : Command<ImportCommand.Settings>
         [Description("An O*NET text release folder to convert into a skill graph JSON file.")]
         public string? Onet { get; init; }
 
+        [CommandOption("--esco <DIR>")]
+        [Description("A folder with ESCO's CSV download (skills_en.csv, skillGroups_en.csv, broaderRelationsSkillPillar_en.csv, skillSkillRelations_en.csv) to convert into a skill graph JSON file.")]
+        public string? Esco { get; init; }
+
+        [CommandOption("--language <CODE>")]
+        [Description("With --esco: the language of the files to read (skills_<CODE>.csv ...). Default en.")]
+        public string Language { get; init; } = "en";
+
         [CommandOption("--out <FILE>")]
         [Description("Where to write the JSON.")]
         public string Out { get; init; } = string.Empty;
 
         public override ValidationResult Validate() =>
-            (Dataset is null) == (Onet is null) ? ValidationResult.Error("Give exactly one of --dataset or --onet.")
+            new[] { Dataset, Onet, Esco }.Count(d => d is not null) != 1 ? ValidationResult.Error("Give exactly one of --dataset, --onet or --esco.")
+            : Esco is null && Language != "en" ? ValidationResult.Error("--language goes with --esco.")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out is required.")
             : ValidationResult.Success();
     }
@@ -44,10 +53,10 @@ internal sealed class ImportCommand : Command<ImportCommand.Settings>
             }
             else
             {
-                var graph = OnetSkillGraph.Load(settings.Onet!);
+                var (source, graph) = settings.Onet is { } onet ? ("O*NET", OnetSkillGraph.Load(onet)) : ("ESCO", EscoSkillGraph.Load(settings.Esco!, settings.Language));
                 using var stream = File.Create(settings.Out);
                 JsonSerializer.Serialize(stream, graph, EvaluationJsonContext.Default.SkillGraphData);
-                Console.WriteLine($"O*NET: {graph.Skills.Count} skills, {graph.Edges.Count(e => e.Kind == SkillEdgeKind.Broader)} broader and {graph.Edges.Count(e => e.Kind == SkillEdgeKind.Related)} related edges -> {settings.Out}");
+                Console.WriteLine($"{source}: {graph.Skills.Count} skills, {graph.Edges.Count(e => e.Kind == SkillEdgeKind.Broader)} broader and {graph.Edges.Count(e => e.Kind == SkillEdgeKind.Related)} related edges -> {settings.Out}");
             }
 
             return 0;

@@ -13,6 +13,9 @@ public sealed record GraphSkill
 
     /// <summary>Description, if any.</summary>
     public string? Description { get; init; }
+
+    /// <summary>Other names of the skill (ESCO's alternative labels); empty when the taxonomy has none.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 }
 
 /// <summary>An edge in an imported skill graph.</summary>
@@ -40,7 +43,11 @@ public sealed record SkillGraphData
     /// <summary>Edges.</summary>
     public required IReadOnlyList<GraphEdge> Edges { get; init; }
 
-    /// <summary>Writes the graph into a store for one tenant (skills first, then edges); returns the edges added.</summary>
+    /// <summary>
+    /// Writes the graph into a store for one tenant (skills first, then edges); returns the edges added. Skills already
+    /// in the store are left as they are. Taxonomies are not written to the SDK's limits, so a name is cut to 200
+    /// characters, a description to 4,000, and the first 50 aliases of at most 200 characters are kept.
+    /// </summary>
     public async Task<int> ImportAsync(ISocialLearningStore store, TenantId tenant, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -49,7 +56,9 @@ public sealed record SkillGraphData
             if (await store.GetSkillAsync(tenant, new SkillId(skill.Id), cancellationToken).ConfigureAwait(false) is null)
             {
                 var name = skill.Name.Length > 200 ? skill.Name[..200] : skill.Name;
-                await store.CreateSkillAsync(new Skill { Tenant = tenant, Id = new SkillId(skill.Id), Name = name, Description = skill.Description, CreatedAt = createdAt }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var description = skill.Description is { Length: > 4_000 } d ? d[..4_000] : skill.Description;
+                List<string> aliases = [.. skill.Aliases.Where(a => a.Length is > 0 and <= 200).Take(50)];
+                await store.CreateSkillAsync(new Skill { Tenant = tenant, Id = new SkillId(skill.Id), Name = name, Aliases = aliases, Description = description, CreatedAt = createdAt }, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
 
