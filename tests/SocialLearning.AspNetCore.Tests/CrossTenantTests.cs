@@ -77,6 +77,15 @@ public sealed class CrossTenantTests
             await Probe("peers text", client.GetAsync("peers?q=" + Marker), false);
             await Probe("learning path", client.GetAsync("learning-path?target=gx-only-skill"), false);
             await Probe("skills", client.GetAsync("skills"), false);
+            await Probe("skill search", client.GetAsync("skills/search?q=" + Marker + "&limit=100"), false);
+            await Probe("skill search by id", client.GetAsync("skills/search?q=gx-only-skill"), false);
+
+            // The other tenant's skill name does not resolve (the answer echoes the caller's own text, so it is not a Probe).
+            var byName = await client.PostJsonAsync("contributions", $$"""{"title":"acme","body":"acme","skills":["Skill {{Marker}}"]}""");
+            if (byName.IsSuccessStatusCode)
+            {
+                leaks.Add($"share by the other tenant's skill name: resolved ({(int)byName.StatusCode})");
+            }
             await Probe("me", client.GetAsync("me"), false);
             await Probe("idempotency replay", client.PostJsonAsync("contributions", """{"title":"acme keyed","body":"acme","contextKeys":["route:/invoices/new"]}""", idempotencyKey: "shared-key"), false);
         }

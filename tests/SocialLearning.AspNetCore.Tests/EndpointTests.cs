@@ -225,6 +225,36 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal("Prerequisite", edge.GetProperty("kind").GetString());
     }
 
+    [Fact]
+    public async Task Skill_search_completes_names_and_aliases_and_sharing_accepts_them()
+    {
+        var skills = _app.Services.GetRequiredService<ISkillService>();
+        await skills.DefineSkillAsync(new TenantId("acme"), new SkillId("esco-aaa-1"), "spreadsheet modelling", ["spreadsheets", "workbook modelling"]);
+        await skills.DefineSkillAsync(new TenantId("acme"), new SkillId("esco-bbb-2"), "write macros", ["scripting a workbook"]);
+
+        var json = await (await _app.Client("alice").GetAsync("skills/search?q=Workbook&limit=5")).JsonAsync();
+        Assert.Equal(["esco-aaa-1", "esco-bbb-2"], json.GetProperty("skills").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal("spreadsheet modelling", json.GetProperty("skills")[0].GetProperty("name").GetString());
+
+        var one = await (await _app.Client("alice").GetAsync("skills/search?q=workbook&limit=1")).JsonAsync();
+        Assert.Single(one.GetProperty("skills").EnumerateArray());
+
+        var shared = await (await _app.Client("alice").PostJsonAsync("contributions", """{"title":"Freeze the header row","body":"View, then Freeze.","skills":["Spreadsheets"]}""")).JsonAsync();
+        Assert.Equal("esco-aaa-1", Assert.Single(shared.GetProperty("skills").EnumerateArray()).GetString());
+    }
+
+    [Theory]
+    [InlineData("skills/search", "q")]
+    [InlineData("skills/search?q=%20", "q")]
+    [InlineData("skills/search?q=x&limit=0", "limit")]
+    [InlineData("skills/search?q=x&limit=101", "limit")]
+    [InlineData("skills/search?q=x&q=y", "q")]
+    public async Task Skill_search_rejects_bad_parameters_naming_them(string path, string field)
+    {
+        var problem = await (await _app.Client("alice").GetAsync(path)).ProblemAsync(400);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
     [Theory]
     [InlineData("social-learning.js", "text/javascript")]
     [InlineData("social-learning.css", "text/css")]

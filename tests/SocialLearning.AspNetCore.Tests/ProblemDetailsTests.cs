@@ -28,7 +28,8 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         { "contributions", """{"title":5,"body":"text"}""", "title", "title of the wrong JSON type" },
         { "contributions", """{"title":"t","body":"b","contextKeys":["NoScheme"]}""", "contextKeys[0]", "invalid context key" },
         { "contributions", """{"title":"t","body":"b","contextKeys":["route:/ok","route:has space"]}""", "contextKeys[1]", "context key with white space" },
-        { "contributions", """{"title":"t","body":"b","skills":["has space"]}""", "skills[0]", "invalid skill id" },
+        { "contributions", """{"title":"t","body":"b","skills":["  "]}""", "skills[0]", "blank skill" },
+        { "contributions", $$"""{"title":"t","body":"b","skills":["vat","{{new string('s', 201)}}"]}""", "skills[1]", "skill entry too long" },
         { "contributions", """{"title":"t","body":"b","kind":"Poem"}""", "kind", "unknown kind" },
         { "contributions", """{"title":"t","body":"b","kind":"ResourceLink"}""", "url", "link without url" },
         { "contributions", """{"title":"t","body":"b","url":"not a url"}""", "url", "relative url" },
@@ -105,6 +106,10 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     {
         var problem = await (await _app.Client("alice").PostJsonAsync("contributions", """{"title":"t","body":"b","skills":["vat","no-such-skill"]}""")).ProblemAsync(404);
         Assert.Equal("skills[1]", problem.GetProperty("field").GetString());
+
+        // Not an id (it has a space), so it can only be a skill's name or alias, and none has it.
+        var label = await (await _app.Client("alice").PostJsonAsync("contributions", """{"title":"t","body":"b","skills":["no such skill"]}""")).ProblemAsync(404);
+        Assert.Equal("skills[0]", label.GetProperty("field").GetString());
     }
 
     [Theory]

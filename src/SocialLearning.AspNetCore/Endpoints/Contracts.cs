@@ -222,6 +222,13 @@ public sealed record SkillView
     public string? Description { get; init; }
 }
 
+/// <summary>Answer of <c>GET /skills/search?q=…&amp;limit=…</c>: the matching skills, best first.</summary>
+public sealed record SkillSearchView
+{
+    /// <summary>Skills, best match first (see <c>ISkillService.FindAsync</c>).</summary>
+    public required IReadOnlyList<SkillView> Skills { get; init; }
+}
+
 /// <summary>A skill-graph edge.</summary>
 public sealed record SkillEdgeView
 {
@@ -361,6 +368,7 @@ public sealed record FlagView
 [JsonSerializable(typeof(PeersView))]
 [JsonSerializable(typeof(FeedbackView))]
 [JsonSerializable(typeof(SkillsView))]
+[JsonSerializable(typeof(SkillSearchView))]
 [JsonSerializable(typeof(LearningPath))]
 [JsonSerializable(typeof(MeView))]
 [JsonSerializable(typeof(ReviewQueueView))]

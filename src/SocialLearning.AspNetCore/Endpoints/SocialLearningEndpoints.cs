@@ -28,6 +28,7 @@ internal static class SocialLearningEndpoints
         group.MapGet("/peers", GetPeers).WithName("SocialLearning.Peers");
         group.MapGet("/learning-path", GetLearningPath).WithName("SocialLearning.LearningPath");
         group.MapGet("/skills", GetSkills).WithName("SocialLearning.Skills");
+        group.MapGet("/skills/search", SearchSkills).WithName("SocialLearning.SearchSkills");
         group.MapGet("/moderation/queue", GetReviewQueue).WithName("SocialLearning.ReviewQueue");
         group.MapGet("/moderation/votes", GetVotePatterns).WithName("SocialLearning.VotePatterns");
         group.MapGet("/moderation/insights", GetInsights).WithName("SocialLearning.Insights");
@@ -535,6 +536,19 @@ internal static class SocialLearningEndpoints
             Skills = graph.Skills.Select(k => new SkillView { Id = k.Id, Name = k.Name, Aliases = k.Aliases, Description = k.Description }).ToList(),
             Edges = graph.Edges.Select(e => new SkillEdgeView { From = e.From, To = e.To, Kind = e.Kind, Weight = e.Weight }).ToList(),
         }, SocialLearningJsonContext.Default.SkillsView);
+    }
+
+    internal static async Task<JsonHttpResult<SkillSearchView>> SearchSkills(HttpContext http, EndpointServices s)
+    {
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        var query = http.Request.Query;
+        var text = Text(query, "q") ?? throw new ArgumentException("q is required: the text to look for in skills' ids, names and aliases.", "q");
+        var limit = Int(query, "limit", 10, 1, 100);
+        var skills = await s.Skills.FindAsync(caller.Tenant, text, limit, http.RequestAborted).ConfigureAwait(false);
+        return Json(new SkillSearchView
+        {
+            Skills = skills.Select(k => new SkillView { Id = k.Id, Name = k.Name, Aliases = k.Aliases, Description = k.Description }).ToList(),
+        }, SocialLearningJsonContext.Default.SkillSearchView);
     }
 
     private static JsonHttpResult<T> Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK) =>

@@ -31,7 +31,7 @@ internal sealed partial class ContributionService(
         var title = Guard.Text(request.Title, "request.Title", _options.MaxTitleLength);
         var body = Guard.Text(request.Body, "request.Body", _options.MaxBodyLength);
         var contextKeys = Guard.ContextKeys(request.ContextKeys, "request.ContextKeys", _options.MaxContextKeysPerContribution);
-        var skills = Guard.SkillIds(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
+        var skillEntries = Guard.SkillEntries(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
         var audience = Guard.Audience(request.Audience, "request.Audience");
         ValidateShape(request.Kind, request.ParentId, request.Url);
         cancellationToken.ThrowIfCancellationRequested();
@@ -49,7 +49,7 @@ internal sealed partial class ContributionService(
             }
         }
 
-        await EnsureSkillsAsync(request.Tenant, skills, "request.Skills", cancellationToken).ConfigureAwait(false);
+        var skills = await ResolveSkillsAsync(request.Tenant, skillEntries, "request.Skills", cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         var contribution = new Contribution
@@ -95,7 +95,7 @@ internal sealed partial class ContributionService(
         var title = request.Title is null ? null : Guard.Text(request.Title, "request.Title", _options.MaxTitleLength);
         var body = request.Body is null ? null : Guard.Text(request.Body, "request.Body", _options.MaxBodyLength);
         var contextKeys = request.ContextKeys is null ? null : Guard.ContextKeys(request.ContextKeys, "request.ContextKeys", _options.MaxContextKeysPerContribution);
-        var skills = request.Skills is null ? null : Guard.SkillIds(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
+        var skillEntries = request.Skills is null ? null : Guard.SkillEntries(request.Skills, "request.Skills", _options.MaxSkillsPerContribution);
         var audience = request.Audience is null ? null : Guard.Audience(request.Audience, "request.Audience");
         if (request.Status is { } status && !Enum.IsDefined(status))
         {
@@ -132,10 +132,7 @@ internal sealed partial class ContributionService(
             newStatus = ReviewedStatus(requested, editor);
         }
 
-        if (skills is not null)
-        {
-            await EnsureSkillsAsync(request.Tenant, skills, "request.Skills", cancellationToken).ConfigureAwait(false);
-        }
+        var skills = skillEntries is null ? null : await ResolveSkillsAsync(request.Tenant, skillEntries, "request.Skills", cancellationToken).ConfigureAwait(false);
 
         var updated = current with
         {
@@ -375,32 +372,69 @@ internal sealed partial class ContributionService(
             ? ContributionStatus.PendingReview
             : requested;
 
-    private async Task EnsureSkillsAsync(TenantId tenant, List<SkillId> skills, string field, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each entry as a skill id: an existing skill's id first; else the one skill whose name or alias it is (compared as
+    /// <see cref="SkillLabels.Normalize"/> does, so case and runs of white space do not matter); else, with
+    /// <see cref="SocialLearningOptions.AutoCreateSkills"/>, a new skill with that id. A label that names several skills,
+    /// or nothing when skills are not created, is an error naming the entry's field.
+    /// </summary>
+    private async Task<List<SkillId>> ResolveSkillsAsync(TenantId tenant, List<string> entries, string field, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < skills.Count; i++)
+        var result = new List<SkillId>(entries.Count);
+        Dictionary<string, List<SkillId>>? labels = null;
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (await store.GetSkillAsync(tenant, skills[i], cancellationToken).ConfigureAwait(false) is not null)
+            var entry = entries[i];
+            var asId = SkillLabels.AsId(entry);
+            SkillId resolved;
+            if (asId is { } id && await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not null)
             {
-                continue;
+                resolved = id;
+            }
+            else
+            {
+                labels ??= await SkillLabels.ReadAsync(store, tenant, cancellationToken).ConfigureAwait(false);
+                if (labels.TryGetValue(SkillLabels.Normalize(entry), out var named))
+                {
+                    if (named.Count > 1)
+                    {
+                        throw new ArgumentException(
+                            $"{field}[{i}]: '{entry}' is the name or an alias of several skills ({string.Join(", ", named.Select(n => n.Value).Order(StringComparer.Ordinal))}); give the skill's id.",
+                            $"{field}[{i}]");
+                    }
+
+                    resolved = named[0];
+                }
+                else if (!_options.AutoCreateSkills)
+                {
+                    throw new EntityNotFoundException(nameof(Skill), entry, $"{field}[{i}]");
+                }
+                else
+                {
+                    resolved = asId ?? throw new ArgumentException(
+                        $"{field}[{i}]: no skill has the name or alias '{entry}', and it cannot be a new skill's id: {SkillLabels.WhyNotAnId(entry)}",
+                        $"{field}[{i}]");
+                    try
+                    {
+                        await store.CreateSkillAsync(
+                            new Skill { Tenant = tenant, Id = resolved, Name = entry, CreatedAt = time.GetUtcNow() },
+                            null,
+                            cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DuplicateEntityException)
+                    {
+                        // Created concurrently: that is what we wanted.
+                    }
+                }
             }
 
-            if (!_options.AutoCreateSkills)
+            if (!result.Contains(resolved))
             {
-                throw new EntityNotFoundException(nameof(Skill), skills[i].Value, $"{field}[{i}]");
-            }
-
-            try
-            {
-                await store.CreateSkillAsync(
-                    new Skill { Tenant = tenant, Id = skills[i], Name = skills[i].Value, CreatedAt = time.GetUtcNow() },
-                    null,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (DuplicateEntityException)
-            {
-                // Created concurrently: that is what we wanted.
+                result.Add(resolved);
             }
         }
+
+        return result;
     }
 
     private static void ValidateShape(ContributionKind kind, ContributionId? parentId, Uri? url)

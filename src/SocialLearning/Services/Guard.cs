@@ -114,7 +114,11 @@ internal static class Guard
         return result;
     }
 
-    public static List<SkillId> SkillIds(IReadOnlyList<string>? skills, string field, int maxCount)
+    /// <summary>
+    /// A contribution's skill entries, checked for count and shape: each is a skill id or a skill's name or alias (see
+    /// <see cref="SkillLabels"/>), resolved against the store later. Duplicates (after trimming) are dropped.
+    /// </summary>
+    public static List<string> SkillEntries(IReadOnlyList<string>? skills, string field, int maxCount)
     {
         if (skills is null || skills.Count == 0)
         {
@@ -126,22 +130,13 @@ internal static class Guard
             throw new ArgumentException($"{field} may hold at most {maxCount} skills (had {skills.Count}).", field);
         }
 
-        var result = new List<SkillId>(skills.Count);
+        var result = new List<string>(skills.Count);
         for (var i = 0; i < skills.Count; i++)
         {
-            SkillId id;
-            try
+            var entry = Text(skills[i], $"{field}[{i}]", 200).Trim();
+            if (!result.Contains(entry, StringComparer.Ordinal))
             {
-                id = new SkillId(skills[i]);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"{field}[{i}]: {e.Message}", $"{field}[{i}]", e);
-            }
-
-            if (!result.Contains(id))
-            {
-                result.Add(id);
+                result.Add(entry);
             }
         }
 

@@ -42,6 +42,15 @@ public interface ISkillService
 
     /// <summary>Reads the tenant's whole skill graph.</summary>
     Task<SkillGraph> GetGraphAsync(TenantId tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Skills whose id, name or an alias matches <paramref name="text"/> (case and runs of white space ignored), best
+    /// first: an exact id, name or alias; a name, then an alias, that starts with the text; a word of a name, then of an
+    /// alias, that starts with it; then a name or alias that contains it. Ties go to the shorter name, then the id.
+    /// For a skill picker that completes what a worker types. <paramref name="text"/> must not be empty (at most 200
+    /// characters) and <paramref name="limit"/> must be 1 to 100, or <see cref="ArgumentException"/> names them.
+    /// </summary>
+    Task<IReadOnlyList<Skill>> FindAsync(TenantId tenant, string text, int limit = 10, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Learners and their proficiency.</summary>

@@ -38,6 +38,47 @@ internal sealed class SkillService(ISocialLearningStore store, TimeProvider time
         }
     }
 
+    public async Task<IReadOnlyList<Skill>> FindAsync(TenantId tenant, string text, int limit = 10, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        var query = SkillLabels.Normalize(Guard.Text(text, nameof(text), 200));
+        if (limit is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be between 1 and 100.");
+        }
+
+        var found = new List<(int Tier, Skill Skill)>();
+        await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            var tier = SkillLabels.Normalize(skill.Id.Value) == query ? 0 : Tier(SkillLabels.Normalize(skill.Name), query, 0);
+            foreach (var alias in skill.Aliases)
+            {
+                tier = Math.Min(tier, Tier(SkillLabels.Normalize(alias), query, 1));
+            }
+
+            if (tier < int.MaxValue)
+            {
+                found.Add((tier, skill));
+            }
+        }
+
+        found.Sort(static (a, b) => a.Tier != b.Tier ? a.Tier.CompareTo(b.Tier)
+            : a.Skill.Name.Length != b.Skill.Name.Length ? a.Skill.Name.Length.CompareTo(b.Skill.Name.Length)
+            : string.CompareOrdinal(a.Skill.Id.Value, b.Skill.Id.Value));
+        return [.. found.Take(limit).Select(f => f.Skill)];
+
+        // 0 exact; 1 / 2 a name / an alias starts with it; 3 / 4 a word of one does; 5 contains; MaxValue no match.
+        static int Tier(string label, string query, int isAlias)
+        {
+            var at = label.IndexOf(query, StringComparison.Ordinal);
+            return at < 0 ? int.MaxValue
+                : label.Length == query.Length ? 0
+                : at == 0 ? 1 + isAlias
+                : label.Contains(" " + query, StringComparison.Ordinal) ? 3 + isAlias
+                : 5;
+        }
+    }
+
     public async Task<bool> AddEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, double weight = 1.0, CancellationToken cancellationToken = default)
     {
         Guard.Tenant(tenant);

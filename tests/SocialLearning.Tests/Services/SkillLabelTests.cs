@@ -1,0 +1,98 @@
+namespace SocialLearning.Tests.Services;
+
+/// <summary>Skills by what workers call them: contributions tagged by a skill's name or alias, and skill search.</summary>
+public sealed class SkillLabelTests
+{
+    private static async Task<TestHost> HostWithTaxonomyAsync(Action<SocialLearningOptions>? configure = null)
+    {
+        var host = await TestHost.CreateAsync(configure);
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("esco-aaa-1"), "spreadsheet modelling", ["Spreadsheets", "workbook modelling"]);
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("esco-bbb-2"), "write macros", ["scripting a workbook", "automation"]);
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("esco-ccc-3"), "process automation", ["automation"]);
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("spreadsheets-101"), "Modelling basics");
+        return host;
+    }
+
+    [Fact]
+    public async Task A_contribution_can_be_tagged_by_a_skills_name_or_alias_in_any_case_and_spacing()
+    {
+        using var host = await HostWithTaxonomyAsync();
+
+        var tip = await host.Contributions.ShareAsync(host.Tip("t", "  Spreadsheet   MODELLING ", "Scripting a workbook", "invoicing", "esco-aaa-1"));
+
+        // Name and alias resolved to the ids; the id given as well is not repeated.
+        Assert.Equal([new SkillId("esco-aaa-1"), new SkillId("esco-bbb-2"), new SkillId("invoicing")], tip.Skills);
+
+        var edited = await host.Contributions.EditAsync(new EditContributionRequest
+        {
+            Tenant = host.Tenant, Id = tip.Id, Editor = host.Ada, ExpectedVersion = tip.Version, Skills = ["workbook modelling"],
+        });
+        Assert.Equal([new SkillId("esco-aaa-1")], edited.Skills);
+    }
+
+    [Fact]
+    public async Task An_existing_id_wins_over_a_label_and_an_ambiguous_label_names_its_skills()
+    {
+        using var host = await HostWithTaxonomyAsync();
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("reporting"), "Reporting", ["esco-aaa-1"]);
+
+        var tip = await host.Contributions.ShareAsync(host.Tip("t", "esco-aaa-1"));
+        Assert.Equal([new SkillId("esco-aaa-1")], tip.Skills);
+
+        var ambiguous = await Assert.ThrowsAsync<ArgumentException>(() => host.Contributions.ShareAsync(host.Tip("t", "invoicing", "Automation")));
+        Assert.Equal("request.Skills[1]", ambiguous.ParamName);
+        Assert.Contains("esco-bbb-2, esco-ccc-3", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Single(await host.Store.ListContributionsAsync(host.Tenant).ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_label_is_not_found_and_is_not_auto_created_as_an_id_with_spaces()
+    {
+        using var strict = await HostWithTaxonomyAsync();
+        var missing = await Assert.ThrowsAsync<EntityNotFoundException>(() => strict.Contributions.ShareAsync(strict.Tip("t", "pivot tables")));
+        Assert.Equal("request.Skills[0]", missing.Field);
+
+        using var lenient = await HostWithTaxonomyAsync(o => o.AutoCreateSkills = true);
+        var invalid = await Assert.ThrowsAsync<ArgumentException>(() => lenient.Contributions.ShareAsync(lenient.Tip("t", "pivot tables")));
+        Assert.Equal("request.Skills[0]", invalid.ParamName);
+        Assert.Contains("no skill has the name or alias 'pivot tables'", invalid.Message, StringComparison.Ordinal);
+
+        // A label of an existing skill is resolved, not auto-created; a new id still is.
+        var tip = await lenient.Contributions.ShareAsync(lenient.Tip("t", "spreadsheets", "pivot-tables"));
+        Assert.Equal([new SkillId("esco-aaa-1"), new SkillId("pivot-tables")], tip.Skills);
+        Assert.Null(await lenient.Store.GetSkillAsync(lenient.Tenant, new SkillId("spreadsheets")));
+    }
+
+    [Fact]
+    public async Task Search_puts_exact_then_prefix_then_word_then_substring_matches_first()
+    {
+        using var host = await HostWithTaxonomyAsync();
+
+        Assert.Equal(["esco-aaa-1"], Ids(await host.Skills.FindAsync(host.Tenant, "SPREADSHEETS")));
+        // "spreadsheet" starts the name of esco-aaa-1 and the id of spreadsheets-101 (ids count only when exact).
+        Assert.Equal(["esco-aaa-1"], Ids(await host.Skills.FindAsync(host.Tenant, "spreadsheet")));
+        // "automation": the alias of both, exact (tier 0); ties by name length, then id.
+        Assert.Equal(["esco-bbb-2", "esco-ccc-3"], Ids(await host.Skills.FindAsync(host.Tenant, "automation")));
+        // "modell": a name that starts with it (Modelling basics) before a word inside a name (spreadsheet modelling).
+        Assert.Equal(["spreadsheets-101", "esco-aaa-1"], Ids(await host.Skills.FindAsync(host.Tenant, "modell")));
+        // "odel": only substrings.
+        Assert.Equal(["spreadsheets-101", "esco-aaa-1"], Ids(await host.Skills.FindAsync(host.Tenant, "odel")));
+        Assert.Equal(["spreadsheets-101"], Ids(await host.Skills.FindAsync(host.Tenant, "odel", limit: 1)));
+        Assert.Equal(["invoicing"], Ids(await host.Skills.FindAsync(host.Tenant, "invoicing")));
+        Assert.Empty(await host.Skills.FindAsync(host.Tenant, "nothing like it"));
+    }
+
+    [Theory]
+    [InlineData("", 10, "text")]
+    [InlineData("   ", 10, "text")]
+    [InlineData("x", 0, "limit")]
+    [InlineData("x", 101, "limit")]
+    public async Task Search_rejects_bad_input_naming_the_parameter(string text, int limit, string field)
+    {
+        using var host = await HostWithTaxonomyAsync();
+        var e = await Assert.ThrowsAnyAsync<ArgumentException>(() => host.Skills.FindAsync(host.Tenant, text, limit));
+        Assert.Equal(field, e.ParamName);
+    }
+
+    private static List<string> Ids(IReadOnlyList<Skill> skills) => [.. skills.Select(s => s.Id.Value)];
+}
