@@ -373,64 +373,77 @@ internal sealed partial class ContributionService(
             : requested;
 
     /// <summary>
-    /// Each entry as a skill id: an existing skill's id first; else the one skill whose name or alias it is (compared as
-    /// <see cref="SkillLabels.Normalize"/> does, so case and runs of white space do not matter); else, with
+    /// Each entry as a skill id: an existing skill's id first; else the one skill whose name or alias it is (see
+    /// <see cref="SkillLabels"/>: case and runs of white space do not matter); else, with
     /// <see cref="SocialLearningOptions.AutoCreateSkills"/>, a new skill with that id. A label that names several skills,
     /// or nothing when skills are not created, is an error naming the entry's field.
     /// </summary>
     private async Task<List<SkillId>> ResolveSkillsAsync(TenantId tenant, List<string> entries, string field, CancellationToken cancellationToken)
     {
-        var result = new List<SkillId>(entries.Count);
-        Dictionary<string, List<SkillId>>? labels = null;
+        // Ids first; what is not an existing skill's id is looked up as a label, all such entries in one pass.
+        var resolved = new SkillId?[entries.Count];
+        var labels = new List<string>();
+        var labelOf = new int[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            var asId = SkillLabels.AsId(entry);
-            SkillId resolved;
-            if (asId is { } id && await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not null)
+            labelOf[i] = -1;
+            if (SkillLabels.AsId(entries[i]) is { } id && await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not null)
             {
-                resolved = id;
+                resolved[i] = id;
             }
             else
             {
-                labels ??= await SkillLabels.ReadAsync(store, tenant, cancellationToken).ConfigureAwait(false);
-                if (labels.TryGetValue(SkillLabels.Normalize(entry), out var named))
-                {
-                    if (named.Count > 1)
-                    {
-                        throw new ArgumentException(
-                            $"{field}[{i}]: '{entry}' is the name or an alias of several skills ({string.Join(", ", named.Select(n => n.Value).Order(StringComparer.Ordinal))}); give the skill's id.",
-                            $"{field}[{i}]");
-                    }
+                labelOf[i] = labels.Count;
+                labels.Add(SkillLabels.Collapse(entries[i]));
+            }
+        }
 
-                    resolved = named[0];
-                }
-                else if (!_options.AutoCreateSkills)
+        var named = labels.Count == 0 ? [] : await SkillLabels.FindExactAsync(store, tenant, labels, cancellationToken).ConfigureAwait(false);
+        var result = new List<SkillId>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            SkillId skill;
+            if (resolved[i] is { } byId)
+            {
+                skill = byId;
+            }
+            else if (named[labelOf[i]] is { Count: > 0 } carriers)
+            {
+                if (carriers.Count > 1)
                 {
-                    throw new EntityNotFoundException(nameof(Skill), entry, $"{field}[{i}]");
-                }
-                else
-                {
-                    resolved = asId ?? throw new ArgumentException(
-                        $"{field}[{i}]: no skill has the name or alias '{entry}', and it cannot be a new skill's id: {SkillLabels.WhyNotAnId(entry)}",
+                    throw new ArgumentException(
+                        $"{field}[{i}]: '{entry}' is the name or an alias of several skills ({string.Join(", ", carriers.Select(n => n.Value).Order(StringComparer.Ordinal))}); give the skill's id.",
                         $"{field}[{i}]");
-                    try
-                    {
-                        await store.CreateSkillAsync(
-                            new Skill { Tenant = tenant, Id = resolved, Name = entry, CreatedAt = time.GetUtcNow() },
-                            null,
-                            cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (DuplicateEntityException)
-                    {
-                        // Created concurrently: that is what we wanted.
-                    }
+                }
+
+                skill = carriers[0];
+            }
+            else if (!_options.AutoCreateSkills)
+            {
+                throw new EntityNotFoundException(nameof(Skill), entry, $"{field}[{i}]");
+            }
+            else
+            {
+                skill = SkillLabels.AsId(entry) ?? throw new ArgumentException(
+                    $"{field}[{i}]: no skill has the name or alias '{entry}', and it cannot be a new skill's id: {SkillLabels.WhyNotAnId(entry)}",
+                    $"{field}[{i}]");
+                try
+                {
+                    await store.CreateSkillAsync(
+                        new Skill { Tenant = tenant, Id = skill, Name = entry, CreatedAt = time.GetUtcNow() },
+                        null,
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (DuplicateEntityException)
+                {
+                    // Created concurrently: that is what we wanted.
                 }
             }
 
-            if (!result.Contains(resolved))
+            if (!result.Contains(skill))
             {
-                result.Add(resolved);
+                result.Add(skill);
             }
         }
 

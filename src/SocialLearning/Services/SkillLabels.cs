@@ -1,16 +1,49 @@
 namespace SocialLearning.Services;
 
 /// <summary>
-/// Skills by what people call them: their names and aliases, compared without case and with runs of white space as one
-/// space. Used to resolve what a worker types as a contribution's skills and to search skills.
+/// Skills by what people call them: their names and aliases, compared ignoring case (ordinal) and with runs of white
+/// space as one space. Used to resolve what a worker types as a contribution's skills and to search skills. Labels are
+/// compared where they lie: a label that is already trimmed with single spaces (nearly all) costs no allocation.
 /// </summary>
 internal static class SkillLabels
 {
-    /// <summary>Trimmed, lower-cased (invariant culture), every run of white space one space.</summary>
-    public static string Normalize(string label)
+    /// <summary>Trimmed, every run of white space one space; the same instance when it already is.</summary>
+    public static string Collapse(string label)
     {
         ArgumentNullException.ThrowIfNull(label);
-        return string.Join(' ', label.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToLowerInvariant();
+        return IsCollapsed(label) ? label : string.Join(' ', label.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    /// <summary>True when <paramref name="a"/> and <paramref name="collapsedB"/> are the same label (case and spacing aside).</summary>
+    public static bool Same(string a, string collapsedB) => string.Equals(Collapse(a), collapsedB, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// How well <paramref name="label"/> matches <paramref name="collapsedQuery"/>: 0 the same label, 1 it starts with
+    /// the query, 2 a later word of it does, 3 it contains the query; <see cref="int.MaxValue"/> no match.
+    /// </summary>
+    public static int Tier(string label, string collapsedQuery)
+    {
+        var text = Collapse(label);
+        var at = text.IndexOf(collapsedQuery, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return int.MaxValue;
+        }
+
+        if (at == 0)
+        {
+            return text.Length == collapsedQuery.Length ? 0 : 1;
+        }
+
+        for (; at > 0; at = text.IndexOf(collapsedQuery, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            if (text[at - 1] == ' ')
+            {
+                return 2;
+            }
+        }
+
+        return 3;
     }
 
     /// <summary>The entry as a skill id, or null when it cannot be one (white space, too long).</summary>
@@ -40,38 +73,70 @@ internal static class SkillLabels
         }
     }
 
-    /// <summary>Every normalised name and alias of the tenant's skills, with the skills that carry it (in store order).</summary>
-    public static async Task<Dictionary<string, List<SkillId>>> ReadAsync(ISocialLearningStore store, TenantId tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// For each of <paramref name="collapsedLabels"/>, the skills whose name or an alias it is, in one pass over the
+    /// tenant's skills.
+    /// </summary>
+    public static async Task<List<SkillId>[]> FindExactAsync(ISocialLearningStore store, TenantId tenant, IReadOnlyList<string> collapsedLabels, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, List<SkillId>>(StringComparer.Ordinal);
+        var found = new List<SkillId>[collapsedLabels.Count];
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = [];
+        }
+
         await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            Add(labels, skill.Name, skill.Id);
-            foreach (var alias in skill.Aliases)
+            for (var i = 0; i < collapsedLabels.Count; i++)
             {
-                Add(labels, alias, skill.Id);
+                if (Carries(skill, collapsedLabels[i]) && !found[i].Contains(skill.Id))
+                {
+                    found[i].Add(skill.Id);
+                }
             }
         }
 
-        return labels;
+        return found;
     }
 
-    private static void Add(Dictionary<string, List<SkillId>> labels, string label, SkillId id)
+    private static bool Carries(Skill skill, string collapsedLabel)
     {
-        var key = Normalize(label);
-        if (key.Length == 0)
+        if (Same(skill.Name, collapsedLabel))
         {
-            return;
+            return true;
         }
 
-        if (!labels.TryGetValue(key, out var ids))
+        foreach (var alias in skill.Aliases)
         {
-            labels[key] = ids = new List<SkillId>(1);
+            if (Same(alias, collapsedLabel))
+            {
+                return true;
+            }
         }
 
-        if (!ids.Contains(id))
+        return false;
+    }
+
+    private static bool IsCollapsed(ReadOnlySpan<char> label)
+    {
+        if (label.Length == 0)
         {
-            ids.Add(id);
+            return true;
         }
+
+        if (char.IsWhiteSpace(label[0]) || char.IsWhiteSpace(label[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < label.Length; i++)
+        {
+            if (char.IsWhiteSpace(label[i]) && (label[i] != ' ' || label[i - 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

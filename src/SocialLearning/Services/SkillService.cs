@@ -41,42 +41,56 @@ internal sealed class SkillService(ISocialLearningStore store, TimeProvider time
     public async Task<IReadOnlyList<Skill>> FindAsync(TenantId tenant, string text, int limit = 10, CancellationToken cancellationToken = default)
     {
         Guard.Tenant(tenant);
-        var query = SkillLabels.Normalize(Guard.Text(text, nameof(text), 200));
+        var query = SkillLabels.Collapse(Guard.Text(text, nameof(text), 200));
         if (limit is < 1 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be between 1 and 100.");
         }
 
-        var found = new List<(int Tier, Skill Skill)>();
+        // Tier: 0 exact id, name or alias; 1 / 2 a name / an alias starts with the text; 3 / 4 a word of one does;
+        // 5 one contains it. A bounded list of the best `limit` (insertion into a sorted list: limit is at most 100).
+        var best = new List<(int Tier, Skill Skill)>(limit + 1);
         await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            var tier = SkillLabels.Normalize(skill.Id.Value) == query ? 0 : Tier(SkillLabels.Normalize(skill.Name), query, 0);
-            foreach (var alias in skill.Aliases)
+            var tier = string.Equals(skill.Id.Value, query, StringComparison.OrdinalIgnoreCase) ? 0 : Rank(SkillLabels.Tier(skill.Name, query), false);
+            for (var i = 0; i < skill.Aliases.Count && tier > 0; i++)
             {
-                tier = Math.Min(tier, Tier(SkillLabels.Normalize(alias), query, 1));
+                tier = Math.Min(tier, Rank(SkillLabels.Tier(skill.Aliases[i], query), true));
             }
 
-            if (tier < int.MaxValue)
+            if (tier == int.MaxValue || (best.Count == limit && Compare((tier, skill), best[^1]) >= 0))
             {
-                found.Add((tier, skill));
+                continue;
+            }
+
+            var at = best.Count;
+            while (at > 0 && Compare((tier, skill), best[at - 1]) < 0)
+            {
+                at--;
+            }
+
+            best.Insert(at, (tier, skill));
+            if (best.Count > limit)
+            {
+                best.RemoveAt(limit);
             }
         }
 
-        found.Sort(static (a, b) => a.Tier != b.Tier ? a.Tier.CompareTo(b.Tier)
-            : a.Skill.Name.Length != b.Skill.Name.Length ? a.Skill.Name.Length.CompareTo(b.Skill.Name.Length)
-            : string.CompareOrdinal(a.Skill.Id.Value, b.Skill.Id.Value));
-        return [.. found.Take(limit).Select(f => f.Skill)];
+        return [.. best.Select(f => f.Skill)];
 
-        // 0 exact; 1 / 2 a name / an alias starts with it; 3 / 4 a word of one does; 5 contains; MaxValue no match.
-        static int Tier(string label, string query, int isAlias)
+        static int Rank(int labelTier, bool alias) => labelTier switch
         {
-            var at = label.IndexOf(query, StringComparison.Ordinal);
-            return at < 0 ? int.MaxValue
-                : label.Length == query.Length ? 0
-                : at == 0 ? 1 + isAlias
-                : label.Contains(" " + query, StringComparison.Ordinal) ? 3 + isAlias
-                : 5;
-        }
+            0 => 0,
+            1 => alias ? 2 : 1,
+            2 => alias ? 4 : 3,
+            3 => 5,
+            _ => int.MaxValue,
+        };
+
+        static int Compare((int Tier, Skill Skill) a, (int Tier, Skill Skill) b) =>
+            a.Tier != b.Tier ? a.Tier.CompareTo(b.Tier)
+            : a.Skill.Name.Length != b.Skill.Name.Length ? a.Skill.Name.Length.CompareTo(b.Skill.Name.Length)
+            : string.CompareOrdinal(a.Skill.Id.Value, b.Skill.Id.Value);
     }
 
     public async Task<bool> AddEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, double weight = 1.0, CancellationToken cancellationToken = default)
