@@ -94,6 +94,32 @@ public sealed class WidgetTests(SampleServer server)
     }
 
     [Fact]
+    public async Task The_share_form_suggests_skills_by_alias_and_a_skill_typed_by_alias_is_stored_by_id()
+    {
+        var (context, page) = await server.SignInAsync("alice", "/invoices/new");
+        await using var _ = context;
+        await Widget.WaitReadyAsync(page);
+        await page.Locator("social-learning-tips button", new() { HasText = "Share a tip here" }).ClickAsync();
+        var skills = page.Locator("social-learning-tips input[name=skills]");
+
+        // "sales" starts the alias "sales tax" of the skill VAT: the suggestion keeps what was typed before the comma.
+        await skills.FillAsync("invoicing, sales");
+        var suggestion = page.Locator("social-learning-tips datalist option[value='invoicing, VAT']");
+        await suggestion.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.Locator("social-learning-tips input[name=title]").FillAsync("Reverse charge needs the customer's VAT number " + Guid.NewGuid().ToString("N")[..6]);
+        await page.Locator("social-learning-tips textarea[name=body]").FillAsync("Check it in VIES before you send the invoice.");
+        await skills.FillAsync("Invoicing, Sales tax");
+        var created = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.EndsWith("/contributions", StringComparison.Ordinal));
+        await page.Locator("social-learning-tips button[type=submit]").ClickAsync();
+        var response = await created;
+
+        Assert.Equal(201, response.Status);
+        var json = await response.JsonAsync();
+        Assert.Equal(["invoicing", "vat"], json!.Value.GetProperty("skills").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
     public async Task Ask_a_colleague_lists_recommended_peers()
     {
         var (context, page) = await server.SignInAsync("alice", "/invoices/new");

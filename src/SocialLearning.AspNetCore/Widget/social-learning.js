@@ -85,6 +85,11 @@
     return String(value || '').split(commas ? /[\s,]+/ : /\s+/).filter(function (s) { return s.length > 0; });
   }
 
+  /* What a worker typed in the share form's skills field: comma separated, each an id, a name or an alias ("sales tax"). */
+  function splitSkillEntries(value) {
+    return String(value || '').split(',').map(function (s) { return s.trim(); }).filter(function (s) { return s.length > 0; });
+  }
+
   function ApiError(message, status, problem) {
     this.message = message;
     this.status = status;
@@ -100,6 +105,8 @@
       this._root = this.attachShadow({ mode: 'open' });
       this._built = false;
       this._loadToken = 0;
+      this._suggestToken = 0;
+      this._suggestTimer = 0;
       this._onOnline = this._onOnline.bind(this);
       this._onOffline = this._onOffline.bind(this);
     }
@@ -184,8 +191,10 @@
       var self = this;
       this._titleInput = el('input', { id: this._uid('title'), name: 'title', type: 'text', maxlength: '200', required: true, autocomplete: 'off' });
       this._bodyInput = el('textarea', { id: this._uid('body'), name: 'body', rows: '4', maxlength: '20000', required: true, 'aria-describedby': this._uid('body-hint') });
-      this._skillsInput = el('input', { id: this._uid('skills'), name: 'skills', type: 'text', autocomplete: 'off', 'aria-describedby': this._uid('skills-hint') });
+      this._skillsInput = el('input', { id: this._uid('skills'), name: 'skills', type: 'text', autocomplete: 'off', list: this._uid('skills-list'), 'aria-describedby': this._uid('skills-hint') });
       this._skillsInput.value = this._skills().join(', ');
+      this._skillsList = el('datalist', { id: this._uid('skills-list') });
+      this._skillsInput.addEventListener('input', function () { self._suggestSkills(); });
       this._contextText = el('span', { className: 'sl-context', text: this._contexts().join(', ') || 'this screen' });
       this._formError = el('p', { id: this._uid('form-error'), className: 'sl-error', hidden: true });
       var submit = el('button', { type: 'submit', className: 'sl-primary', text: 'Share tip' });
@@ -195,7 +204,7 @@
         el('label', { for: this._uid('title'), text: 'Title' }), this._titleInput,
         el('label', { for: this._uid('body'), text: 'Tip' }), this._bodyInput,
         el('p', { id: this._uid('body-hint'), className: 'sl-hint', text: 'Markdown works: **bold**, lists, links.' }),
-        el('label', { for: this._uid('skills'), text: 'Skills (comma separated)' }), this._skillsInput,
+        el('label', { for: this._uid('skills'), text: 'Skills (comma separated)' }), this._skillsInput, this._skillsList,
         el('p', { id: this._uid('skills-hint'), className: 'sl-hint' }, [document.createTextNode('Shown on: '), this._contextText]),
         this._formError,
         el('div', { className: 'sl-form-actions' }, [submit, cancel])
@@ -433,7 +442,7 @@
       this._request('POST', 'contributions', {
         title: title,
         body: body,
-        skills: splitList(this._skillsInput.value, true),
+        skills: splitSkillEntries(this._skillsInput.value),
         contextKeys: this._contexts()
       }).then(function (created) {
         submit.disabled = false;
@@ -448,6 +457,26 @@
         var input = field === 'title' ? self._titleInput : field === 'body' ? self._bodyInput : (field && field.indexOf('skills') === 0) ? self._skillsInput : null;
         self._showFormError(input, error.message);
       });
+    }
+
+    /* Suggestions for the skill being typed (after the last comma), from GET skills/search: each keeps what was typed
+     * before it, so picking one completes the field. A slower, older answer never replaces a newer one. */
+    _suggestSkills() {
+      var self = this;
+      var value = this._skillsInput.value;
+      var cut = value.lastIndexOf(',');
+      var before = cut < 0 ? '' : value.slice(0, cut + 1) + ' ';
+      var typed = value.slice(cut + 1).trim();
+      var token = ++this._suggestToken;
+      if (typed.length < 2) { this._skillsList.replaceChildren(); return; }
+      window.clearTimeout(this._suggestTimer);
+      this._suggestTimer = window.setTimeout(function () {
+        self._request('GET', 'skills/search?' + new URLSearchParams({ q: typed, limit: '8' }).toString()).then(function (data) {
+          if (token !== self._suggestToken) { return; }
+          var options = ((data && data.skills) || []).map(function (skill) { return el('option', { value: before + skill.name }); });
+          self._skillsList.replaceChildren.apply(self._skillsList, options);
+        }, function () { });
+      }, 150);
     }
 
     _showFormError(input, message) {
