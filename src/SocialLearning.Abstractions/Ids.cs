@@ -7,6 +7,25 @@ internal static class IdRules
 {
     public const int MaxLength = 128;
 
+    /// <summary>The rules of <see cref="Validate"/> without the exception: non-empty, at most 128 characters, no white space or control characters.</summary>
+    public static bool IsValid(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static string Validate(string? value, string paramName)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -70,6 +89,16 @@ public readonly record struct SkillId
 {
     /// <summary>Creates a skill id; throws <see cref="ArgumentException"/> when empty, too long or containing white space.</summary>
     public SkillId(string value) => Value = IdRules.Validate(value, nameof(SkillId));
+
+    /// <summary>
+    /// Creates a skill id when <paramref name="value"/> can be one (the constructor's rules), without throwing: for text
+    /// that may be an id or a skill's name, such as what a worker types.
+    /// </summary>
+    public static bool TryCreate([NotNullWhen(true)] string? value, out SkillId id)
+    {
+        id = IdRules.IsValid(value) ? new SkillId(value!) : default;
+        return !id.IsDefault;
+    }
 
     /// <summary>The id.</summary>
     public string Value { get; }

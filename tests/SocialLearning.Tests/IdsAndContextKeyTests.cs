@@ -30,6 +30,22 @@ public sealed class IdsAndContextKeyTests
         Assert.False(ContextKey.TryParse(text, out _));
     }
 
+    [Theory]
+    [InlineData("esco-3a2d", true)]
+    [InlineData("sales tax", false)]
+    [InlineData("  ", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("tab\there", false)]
+    public void SkillId_TryCreate_follows_the_constructors_rules_without_throwing(string? text, bool valid)
+    {
+        Assert.Equal(valid, SkillId.TryCreate(text, out var id));
+        Assert.Equal(valid ? text : null, id.Value);
+        Assert.Equal(valid, Record.Exception(() => new SkillId(text!)) is null);
+        Assert.False(SkillId.TryCreate(new string('s', 129), out _));
+        Assert.True(SkillId.TryCreate(new string('s', 128), out _));
+    }
+
     [Fact]
     public void A_context_key_value_longer_than_256_characters_is_rejected()
     {

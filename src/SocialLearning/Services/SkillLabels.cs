@@ -47,17 +47,7 @@ internal static class SkillLabels
     }
 
     /// <summary>The entry as a skill id, or null when it cannot be one (white space, too long).</summary>
-    public static SkillId? AsId(string entry)
-    {
-        try
-        {
-            return new SkillId(entry);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static SkillId? AsId(string entry) => SkillId.TryCreate(entry, out var id) ? id : null;
 
     /// <summary>Why <paramref name="entry"/> is not a valid skill id (the id rules' message).</summary>
     public static string WhyNotAnId(string entry)
