@@ -5,9 +5,10 @@ namespace SocialLearning.Benchmarks;
 
 /// <summary>
 /// Skills by what workers call them, on a taxonomy the size of ESCO's (about 14,000 skills with three alternative
-/// labels each; in-memory store): <see cref="ISkillService.FindAsync"/> for a skill picker, and sharing a tip whose
-/// skill is given by an alias (resolved by one pass over the skills) against the same tip given by id. Baseline:
-/// reading every skill from the store, the floor a search pays.
+/// labels each; in-memory store and SQLite in a temporary file): <see cref="ISkillService.FindAsync"/> for a skill
+/// picker, and sharing a tip whose skill is given by an alias against the same tip given by id. Both read the skills
+/// from the catalog the services keep current from the change feed. Baseline: reading every skill from the store,
+/// which is what each search paid before the catalog.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortInProcessConfig))]
@@ -27,15 +28,33 @@ public class SkillSearchBenchmarks
     private IContributionService _contributions = null!;
     private int _shared;
 
-    [Params(14_000)]
+    private string? _directory;
+
+    /// <summary>ESCO's size; 500 under CI's dry run (SOCIALLEARNING_BENCH_DRY=1), which only checks that every row runs.</summary>
+    [ParamsSource(nameof(SkillCounts))]
     public int Skills { get; set; }
+
+    public static IEnumerable<int> SkillCounts => [Environment.GetEnvironmentVariable("SOCIALLEARNING_BENCH_DRY") == "1" ? 500 : 14_000];
+
+    [Params("InMemory", "Sqlite")]
+    public string Store { get; set; } = "InMemory";
 
     [GlobalSetup]
     public async Task Setup()
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
-        services.AddSocialLearning().UseInMemoryStorage();
+        var builder = services.AddSocialLearning();
+        if (Store == "Sqlite")
+        {
+            _directory = Directory.CreateTempSubdirectory("sl-skill-bench-").FullName;
+            builder.UseSqliteStorage("Data Source=" + Path.Combine(_directory, "skills.db"));
+        }
+        else
+        {
+            builder.UseInMemoryStorage();
+        }
+
         _provider = services.BuildServiceProvider();
         _store = _provider.GetRequiredService<ISocialLearningStore>();
         _skills = _provider.GetRequiredService<ISkillService>();
@@ -59,7 +78,15 @@ public class SkillSearchBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _provider.Dispose();
+    public void Cleanup()
+    {
+        _provider.Dispose();
+        if (_directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
 
     [Benchmark(Baseline = true, Description = "read every skill (floor)")]
     public async Task<int> ReadSkills()

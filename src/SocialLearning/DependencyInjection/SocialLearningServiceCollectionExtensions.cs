@@ -44,6 +44,7 @@ public static class SocialLearningServiceCollectionExtensions
         services.TryAddSingleton<IModerationService, ModerationService>();
         services.TryAddSingleton<IXApiExporter, XApiExporter>();
         services.TryAddSingleton<ILearningInsights, LearningInsightsService>();
+        services.TryAddSingleton<SkillCatalog>();
         services.TryAddSingleton<ISkillService, SkillService>();
         services.TryAddSingleton<ILearnerService, LearnerService>();
         SocialLearningRecommendationExtensions.AddRecommendationEngine(services);

@@ -8,6 +8,7 @@ internal sealed partial class ContributionService(
     IOptions<SocialLearningOptions> options,
     TimeProvider time,
     IModeratorPolicy moderators,
+    SkillCatalog catalog,
     ILogger<ContributionService>? logger = null) : IContributionService
 {
     private readonly SocialLearningOptions _options = options.Value;
@@ -398,7 +399,7 @@ internal sealed partial class ContributionService(
             }
         }
 
-        var named = labels.Count == 0 ? [] : await SkillLabels.FindExactAsync(store, tenant, labels, cancellationToken).ConfigureAwait(false);
+        var named = labels.Count == 0 ? [] : SkillLabels.FindExact(await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false), labels);
         var result = new List<SkillId>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {

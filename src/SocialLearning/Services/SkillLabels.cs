@@ -63,11 +63,8 @@ internal static class SkillLabels
         }
     }
 
-    /// <summary>
-    /// For each of <paramref name="collapsedLabels"/>, the skills whose name or an alias it is, in one pass over the
-    /// tenant's skills.
-    /// </summary>
-    public static async Task<List<SkillId>[]> FindExactAsync(ISocialLearningStore store, TenantId tenant, IReadOnlyList<string> collapsedLabels, CancellationToken cancellationToken)
+    /// <summary>For each of <paramref name="collapsedLabels"/>, the skills whose name or an alias it is, in one pass.</summary>
+    public static List<SkillId>[] FindExact(IReadOnlyList<Skill> skills, IReadOnlyList<string> collapsedLabels)
     {
         var found = new List<SkillId>[collapsedLabels.Count];
         for (var i = 0; i < found.Length; i++)
@@ -75,7 +72,7 @@ internal static class SkillLabels
             found[i] = [];
         }
 
-        await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        foreach (var skill in skills)
         {
             for (var i = 0; i < collapsedLabels.Count; i++)
             {

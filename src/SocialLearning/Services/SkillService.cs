@@ -1,6 +1,6 @@
 namespace SocialLearning.Services;
 
-internal sealed class SkillService(ISocialLearningStore store, TimeProvider time) : ISkillService
+internal sealed class SkillService(ISocialLearningStore store, SkillCatalog catalog, TimeProvider time) : ISkillService
 {
     // Serialises prerequisite-edge additions per process so two concurrent adds cannot close a cycle
     // between them. Across processes the graph algorithms still detect and report a cycle.
@@ -50,7 +50,7 @@ internal sealed class SkillService(ISocialLearningStore store, TimeProvider time
         // Tier: 0 exact id, name or alias; 1 / 2 a name / an alias starts with the text; 3 / 4 a word of one does;
         // 5 one contains it. A bounded list of the best `limit` (insertion into a sorted list: limit is at most 100).
         var best = new List<(int Tier, Skill Skill)>(limit + 1);
-        await foreach (var skill in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        foreach (var skill in await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             var tier = string.Equals(skill.Id.Value, query, StringComparison.OrdinalIgnoreCase) ? 0 : Rank(SkillLabels.Tier(skill.Name, query), false);
             for (var i = 0; i < skill.Aliases.Count && tier > 0; i++)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using SocialLearning.Storage;
 namespace SocialLearning.Tests.Services;
 
 /// <summary>Skills by what workers call them: contributions tagged by a skill's name or alias, and skill search.</summary>
@@ -95,4 +97,89 @@ public sealed class SkillLabelTests
     }
 
     private static List<string> Ids(IReadOnlyList<Skill> skills) => [.. skills.Select(s => s.Id.Value)];
+}
+
+/// <summary>The skills behind search and resolution are held in memory and kept current from the store's change feed.</summary>
+public sealed class SkillCatalogTests
+{
+    private static readonly TenantId Tenant = new("acme");
+
+    private static (ServiceProvider Provider, CountingStore Counter) Instance(ISocialLearningStore shared)
+    {
+        var counting = CountingStore.Wrap(shared);
+        var services = new ServiceCollection();
+        services.AddSocialLearning();
+        services.AddSingleton(counting.Store);
+        return (services.BuildServiceProvider(), counting.Counter);
+    }
+
+    [Fact]
+    public async Task Skills_are_read_once_and_again_only_after_a_skill_changes_even_on_another_instance()
+    {
+        var shared = new InMemorySocialLearningStore();
+        var (a, readsA) = Instance(shared);
+        var (b, _) = Instance(shared);
+        using var _a = a;
+        using var _b = b;
+        var skillsA = a.GetRequiredService<ISkillService>();
+        var skillsB = b.GetRequiredService<ISkillService>();
+        await b.GetRequiredService<ILearnerService>().UpsertAsync(Tenant, new LearnerId("ada"), "Ada");
+        await skillsB.DefineSkillAsync(Tenant, new SkillId("vat"), "VAT", ["sales tax"]);
+
+        Assert.Equal("vat", Assert.Single(await skillsA.FindAsync(Tenant, "sales")).Id.Value);
+        Assert.Single(await skillsA.FindAsync(Tenant, "sales"));
+        Assert.Equal(1, readsA.SkillListings);
+
+        // Other changes (a contribution, a vote) do not make the catalog read the skills again.
+        var contributions = b.GetRequiredService<IContributionService>();
+        await contributions.ShareAsync(new ShareContributionRequest { Tenant = Tenant, Author = new LearnerId("ada"), Title = "t", Body = "b", Skills = ["vat"] });
+        Assert.Single(await skillsA.FindAsync(Tenant, "sales"));
+        Assert.Equal(1, readsA.SkillListings);
+
+        // A skill defined on the other instance, and an alias changed there, are found on the next read.
+        await skillsB.DefineSkillAsync(Tenant, new SkillId("excel"), "Spreadsheets", ["sales pipeline sheets"]);
+        Assert.Equal(["vat", "excel"], (await skillsA.FindAsync(Tenant, "sales")).Select(s => s.Id.Value));
+        await skillsB.DefineSkillAsync(Tenant, new SkillId("vat"), "VAT", ["tax rates"]);
+        Assert.Equal(["excel"], (await skillsA.FindAsync(Tenant, "sales")).Select(s => s.Id.Value));
+        Assert.Equal(3, readsA.SkillListings);
+
+        // Resolution uses the same catalog: a label written straight into the store is resolved on the next share.
+        await shared.CreateSkillAsync(new Skill { Tenant = Tenant, Id = new SkillId("credit"), Name = "Credit notes", Aliases = ["refunds"], CreatedAt = DateTimeOffset.UnixEpoch });
+        var tip = await a.GetRequiredService<IContributionService>().ShareAsync(new ShareContributionRequest { Tenant = Tenant, Author = new LearnerId("ada"), Title = "t2", Body = "b", Skills = ["Refunds"] });
+        Assert.Equal([new SkillId("credit")], tip.Skills);
+    }
+
+    /// <summary>Forwards every call to a store and counts the listings of skills.</summary>
+    public class CountingStore : System.Reflection.DispatchProxy
+    {
+        private ISocialLearningStore _inner = null!;
+
+        public int SkillListings { get; private set; }
+
+        public static (ISocialLearningStore Store, CountingStore Counter) Wrap(ISocialLearningStore inner)
+        {
+            var store = Create<ISocialLearningStore, CountingStore>();
+            var counter = (CountingStore)(object)store;
+            counter._inner = inner;
+            return (store, counter);
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(ISocialLearningStore.ListSkillsAsync))
+            {
+                SkillListings++;
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                throw;
+            }
+        }
+    }
 }
