@@ -244,18 +244,6 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("skills/search", "q")]
-    [InlineData("skills/search?q=%20", "q")]
-    [InlineData("skills/search?q=x&limit=0", "limit")]
-    [InlineData("skills/search?q=x&limit=101", "limit")]
-    [InlineData("skills/search?q=x&q=y", "q")]
-    public async Task Skill_search_rejects_bad_parameters_naming_them(string path, string field)
-    {
-        var problem = await (await _app.Client("alice").GetAsync(path)).ProblemAsync(400);
-        Assert.Equal(field, problem.GetProperty("field").GetString());
-    }
-
-    [Theory]
     [InlineData("social-learning.js", "text/javascript")]
     [InlineData("social-learning.css", "text/css")]
     public async Task Widget_assets_are_served_with_etag_cache_headers_and_304(string file, string mediaType)

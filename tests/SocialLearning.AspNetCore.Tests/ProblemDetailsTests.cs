@@ -65,6 +65,11 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
     [InlineData("learning-path?maxSteps=51", "maxSteps")]
     [InlineData("learning-path?includeMastered=yes", "includeMastered")]
     [InlineData("learning-path?includeMastered=true&includeMastered=false", "includeMastered")]
+    [InlineData("skills/search", "q")]
+    [InlineData("skills/search?q=%20", "q")]
+    [InlineData("skills/search?q=x&q=y", "q")]
+    [InlineData("skills/search?q=x&limit=0", "limit")]
+    [InlineData("skills/search?q=x&limit=101", "limit")]
     public async Task Bad_query_values_name_the_parameter(string path, string field)
     {
         var problem = await (await _app.Client("alice").GetAsync(path)).ProblemAsync(400);
@@ -79,10 +84,12 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         Assert.Equal("context", problem.GetProperty("field").GetString());
     }
 
-    [Fact]
-    public async Task Over_long_query_text_names_the_parameter()
+    [Theory]
+    [InlineData("peers?q=", 1001)]
+    [InlineData("skills/search?q=", 201)]
+    public async Task Over_long_query_text_names_the_parameter(string path, int length)
     {
-        var problem = await (await _app.Client("alice").GetAsync("peers?q=" + new string('q', 1001))).ProblemAsync(400);
+        var problem = await (await _app.Client("alice").GetAsync(path + new string('q', length))).ProblemAsync(400);
         Assert.Equal("q", problem.GetProperty("field").GetString());
     }
 

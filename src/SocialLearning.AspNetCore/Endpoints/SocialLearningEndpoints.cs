@@ -543,6 +543,11 @@ internal static class SocialLearningEndpoints
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
         var query = http.Request.Query;
         var text = Text(query, "q") ?? throw new ArgumentException("q is required: the text to look for in skills' ids, names and aliases.", "q");
+        if (text.Length > 200)
+        {
+            throw new ArgumentException("q must be at most 200 characters.", "q");
+        }
+
         var limit = Int(query, "limit", 10, 1, 100);
         var skills = await s.Skills.FindAsync(caller.Tenant, text, limit, http.RequestAborted).ConfigureAwait(false);
         return Json(new SkillSearchView
