@@ -106,6 +106,13 @@ public class SkillSearchBenchmarks
     [Benchmark(Description = "search: an exact alias ('frozen panes', one match)")]
     public Task<IReadOnlyList<Skill>> SearchExact() => _skills.FindAsync(Tenant, "Frozen Panes", 10);
 
+    [Benchmark(Description = "search right after a skill changed (skills listed and labels indexed again)")]
+    public async Task<IReadOnlyList<Skill>> SearchAfterChange()
+    {
+        await _skills.DefineSkillAsync(Tenant, new SkillId("esco-changing"), "changing skill " + Interlocked.Increment(ref _shared));
+        return await _skills.FindAsync(Tenant, "spreadsh", 10);
+    }
+
     [Benchmark(Description = "share a tip, skill by id")]
     public Task<Contribution> ShareById() => Share("esco-target");
 

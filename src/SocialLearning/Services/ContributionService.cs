@@ -399,7 +399,8 @@ internal sealed partial class ContributionService(
             }
         }
 
-        var named = labels.Count == 0 ? [] : SkillLabels.FindExact(await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false), labels);
+        var index = labels.Count == 0 ? null : await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var named = labels.Select(l => index!.Carriers(l)).ToArray();
         var result = new List<SkillId>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
@@ -414,7 +415,7 @@ internal sealed partial class ContributionService(
                 if (carriers.Count > 1)
                 {
                     throw new ArgumentException(
-                        $"{field}[{i}]: '{entry}' is the name or an alias of several skills ({string.Join(", ", carriers.Select(n => n.Value).Order(StringComparer.Ordinal))}); give the skill's id.",
+                        $"{field}[{i}]: '{entry}' is the name or an alias of several skills ({string.Join(", ", carriers.Select(n => n.Value))}); give the skill's id.",
                         $"{field}[{i}]");
                 }
 

@@ -15,8 +15,8 @@ internal sealed class SkillCatalog(ISocialLearningStore store)
 
     private readonly ConcurrentDictionary<TenantId, Snapshot> _tenants = new();
 
-    /// <summary>The tenant's skills as of now (the store's order).</summary>
-    public async ValueTask<IReadOnlyList<Skill>> GetAsync(TenantId tenant, CancellationToken cancellationToken)
+    /// <summary>The tenant's skills as of now (the store's order), with their labels indexed for search.</summary>
+    public async ValueTask<SkillLabelIndex> GetAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         if (_tenants.TryGetValue(tenant, out var snapshot))
         {
@@ -28,7 +28,7 @@ internal sealed class SkillCatalog(ISocialLearningStore store)
                     _tenants.TryUpdate(tenant, snapshot with { Position = batch.LastPosition }, snapshot);
                 }
 
-                return snapshot.Skills;
+                return snapshot.Labels;
             }
         }
 
@@ -40,10 +40,10 @@ internal sealed class SkillCatalog(ISocialLearningStore store)
             skills.Add(skill);
         }
 
-        var fresh = new Snapshot(head, skills);
+        var fresh = new Snapshot(head, new SkillLabelIndex(skills));
         _tenants[tenant] = fresh;
-        return fresh.Skills;
+        return fresh.Labels;
     }
 
-    private sealed record Snapshot(long Position, IReadOnlyList<Skill> Skills);
+    private sealed record Snapshot(long Position, SkillLabelIndex Labels);
 }

@@ -47,50 +47,8 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be between 1 and 100.");
         }
 
-        // Tier: 0 exact id, name or alias; 1 / 2 a name / an alias starts with the text; 3 / 4 a word of one does;
-        // 5 one contains it. A bounded list of the best `limit` (insertion into a sorted list: limit is at most 100).
-        var best = new List<(int Tier, Skill Skill)>(limit + 1);
-        foreach (var skill in await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false))
-        {
-            var tier = string.Equals(skill.Id.Value, query, StringComparison.OrdinalIgnoreCase) ? 0 : Rank(SkillLabels.Tier(skill.Name, query), false);
-            for (var i = 0; i < skill.Aliases.Count && tier > 0; i++)
-            {
-                tier = Math.Min(tier, Rank(SkillLabels.Tier(skill.Aliases[i], query), true));
-            }
-
-            if (tier == int.MaxValue || (best.Count == limit && Compare((tier, skill), best[^1]) >= 0))
-            {
-                continue;
-            }
-
-            var at = best.Count;
-            while (at > 0 && Compare((tier, skill), best[at - 1]) < 0)
-            {
-                at--;
-            }
-
-            best.Insert(at, (tier, skill));
-            if (best.Count > limit)
-            {
-                best.RemoveAt(limit);
-            }
-        }
-
-        return [.. best.Select(f => f.Skill)];
-
-        static int Rank(int labelTier, bool alias) => labelTier switch
-        {
-            0 => 0,
-            1 => alias ? 2 : 1,
-            2 => alias ? 4 : 3,
-            3 => 5,
-            _ => int.MaxValue,
-        };
-
-        static int Compare((int Tier, Skill Skill) a, (int Tier, Skill Skill) b) =>
-            a.Tier != b.Tier ? a.Tier.CompareTo(b.Tier)
-            : a.Skill.Name.Length != b.Skill.Name.Length ? a.Skill.Name.Length.CompareTo(b.Skill.Name.Length)
-            : string.CompareOrdinal(a.Skill.Id.Value, b.Skill.Id.Value);
+        var labels = await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        return labels.Search(query, limit);
     }
 
     public async Task<bool> AddEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, double weight = 1.0, CancellationToken cancellationToken = default)

@@ -84,6 +84,21 @@ public sealed class SkillLabelTests
         Assert.Empty(await host.Skills.FindAsync(host.Tenant, "nothing like it"));
     }
 
+    [Fact]
+    public async Task A_match_never_spans_two_labels_and_an_id_matches_only_whole()
+    {
+        using var host = await TestHost.CreateAsync();
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("x-1"), "data alpha", ["beta reports"]);
+        await host.Skills.DefineSkillAsync(host.Tenant, new SkillId("x-2"), "Ärger management");
+
+        Assert.Empty(await host.Skills.FindAsync(host.Tenant, "alpha beta")); // the end of the name and the start of an alias
+        Assert.Empty(await host.Skills.FindAsync(host.Tenant, "x-")); // part of an id
+        Assert.Equal(["x-1"], Ids(await host.Skills.FindAsync(host.Tenant, "X-1")));
+        Assert.Equal(["x-2"], Ids(await host.Skills.FindAsync(host.Tenant, "ärger"))); // case folding beyond ASCII
+        var tip = await host.Contributions.ShareAsync(host.Tip("t", "BETA  reports"));
+        Assert.Equal([new SkillId("x-1")], tip.Skills);
+    }
+
     [Theory]
     [InlineData("", 10, "text")]
     [InlineData("   ", 10, "text")]
