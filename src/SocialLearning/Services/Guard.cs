@@ -116,7 +116,8 @@ internal static class Guard
 
     /// <summary>
     /// A contribution's skill entries, checked for count and shape: each is a skill id or a skill's name or alias (see
-    /// <see cref="SkillLabels"/>), resolved against the store later. Duplicates (after trimming) are dropped.
+    /// <see cref="SkillLabels"/>), resolved against the store later. Trimmed; duplicates are kept here, so an error
+    /// later names the entry's place in the request, and dropped once resolved (two labels may name one skill).
     /// </summary>
     public static List<string> SkillEntries(IReadOnlyList<string>? skills, string field, int maxCount)
     {
@@ -133,11 +134,7 @@ internal static class Guard
         var result = new List<string>(skills.Count);
         for (var i = 0; i < skills.Count; i++)
         {
-            var entry = Text(skills[i], $"{field}[{i}]", 200).Trim();
-            if (!result.Contains(entry, StringComparer.Ordinal))
-            {
-                result.Add(entry);
-            }
+            result.Add(Text(skills[i], $"{field}[{i}]", 200).Trim());
         }
 
         return result;

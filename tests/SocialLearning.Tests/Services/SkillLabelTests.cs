@@ -54,6 +54,10 @@ public sealed class SkillLabelTests
         var missing = await Assert.ThrowsAsync<EntityNotFoundException>(() => strict.Contributions.ShareAsync(strict.Tip("t", "pivot tables")));
         Assert.Equal("request.Skills[0]", missing.Field);
 
+        // The field is the entry's place in the request, duplicates before it included.
+        var third = await Assert.ThrowsAsync<EntityNotFoundException>(() => strict.Contributions.ShareAsync(strict.Tip("t", "invoicing", "invoicing", "pivot tables")));
+        Assert.Equal("request.Skills[2]", third.Field);
+
         using var lenient = await HostWithTaxonomyAsync(o => o.AutoCreateSkills = true);
         var invalid = await Assert.ThrowsAsync<ArgumentException>(() => lenient.Contributions.ShareAsync(lenient.Tip("t", "pivot tables")));
         Assert.Equal("request.Skills[0]", invalid.ParamName);
