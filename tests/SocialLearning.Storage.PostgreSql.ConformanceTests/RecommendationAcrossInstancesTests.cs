@@ -31,6 +31,30 @@ public sealed class RecommendationAcrossInstancesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_skill_defined_on_instance_A_is_found_and_resolved_by_its_alias_on_instance_B()
+    {
+        var a = NewInstance();
+        var b = NewInstance();
+        var tenant = new TenantId("labels");
+        await b.GetRequiredService<ILearnerService>().UpsertAsync(tenant, new LearnerId("ada"), "Ada");
+        var skillsA = a.GetRequiredService<ISkillService>();
+        var skillsB = b.GetRequiredService<ISkillService>();
+        await skillsA.DefineSkillAsync(tenant, new SkillId("vat"), "VAT", ["sales tax"]);
+
+        // B reads its catalog once, then A adds a skill and changes an alias: B finds both on its next reads.
+        Assert.Equal(["vat"], (await skillsB.FindAsync(tenant, "sales")).Select(s => s.Id.Value));
+        await skillsA.DefineSkillAsync(tenant, new SkillId("crm"), "Sales pipeline");
+        await skillsA.DefineSkillAsync(tenant, new SkillId("vat"), "VAT", ["tax rates"]);
+        Assert.Equal(["crm"], (await skillsB.FindAsync(tenant, "sales")).Select(s => s.Id.Value));
+
+        var tip = await b.GetRequiredService<IContributionService>().ShareAsync(new ShareContributionRequest
+        {
+            Tenant = tenant, Author = new LearnerId("ada"), Title = "Reverse charge", Body = "Say why the rate is 0 %.", Skills = ["Tax  Rates"],
+        });
+        Assert.Equal([new SkillId("vat")], tip.Skills);
+    }
+
+    [Fact]
     public async Task A_tip_shared_on_instance_A_is_recommended_on_instance_B()
     {
         var a = NewInstance();
