@@ -62,7 +62,7 @@ internal sealed class SqliteDatabase : IDisposable
             connection.Open();
             Configure(session);
             var version = SqliteSchema.Check(session, FilePath);
-            session.Execute("PRAGMA journal_mode = WAL");
+            SwitchToWal(session);
             var mode = Convert.ToString(session.Scalar("PRAGMA journal_mode"), CultureInfo.InvariantCulture);
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {
@@ -166,6 +166,29 @@ internal sealed class SqliteDatabase : IDisposable
             23 /* AUTH */ or 3 /* PERM */ => $"access was denied {detail}.",
             _ => detail,
         };
+    }
+
+    /// <summary>
+    /// <c>PRAGMA journal_mode = WAL</c>, retried while another connection holds the file: switching a new file to WAL
+    /// needs it to itself, and SQLite answers SQLITE_BUSY at once rather than calling the busy handler when waiting
+    /// could deadlock (several stores opening one new file at once). Retried with a short, growing pause until
+    /// <see cref="SqliteStorageOptions.BusyTimeout"/>; a file already in WAL mode returns at once.
+    /// </summary>
+    private void SwitchToWal(SqliteSession session)
+    {
+        var deadline = Environment.TickCount64 + (long)_options.BusyTimeout.TotalMilliseconds;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                session.Execute("PRAGMA journal_mode = WAL");
+                return;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && Environment.TickCount64 < deadline)
+            {
+                Thread.Sleep(Math.Min(100, 5 << Math.Min(attempt, 4)) + Random.Shared.Next(5));
+            }
+        }
     }
 
     private void Configure(SqliteSession session)

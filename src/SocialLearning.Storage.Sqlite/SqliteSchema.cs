@@ -30,6 +30,13 @@ internal static class SqliteSchema
         if (version == 0)
         {
             var objects = session.ScalarInt64("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+            if (objects > 0 && session.ScalarInt64("PRAGMA user_version") != 0)
+            {
+                // Another store's migration (tables and version commit together) landed between the two reads above:
+                // read the file again as it is now, rather than taking it for another application's database.
+                return Check(session, path);
+            }
+
             if (objects > 0)
             {
                 throw new SocialLearningStorageException(
