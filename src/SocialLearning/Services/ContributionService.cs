@@ -381,36 +381,17 @@ internal sealed partial class ContributionService(
     /// </summary>
     private async Task<List<SkillId>> ResolveSkillsAsync(TenantId tenant, List<string> entries, string field, CancellationToken cancellationToken)
     {
-        // Ids first; what is not an existing skill's id is looked up as a label, all such entries in one pass.
-        var resolved = new SkillId?[entries.Count];
-        var labels = new List<string>();
-        var labelOf = new int[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            labelOf[i] = -1;
-            if (SkillLabels.AsId(entries[i]) is { } id && await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                resolved[i] = id;
-            }
-            else
-            {
-                labelOf[i] = labels.Count;
-                labels.Add(SkillLabels.Collapse(entries[i]));
-            }
-        }
-
-        var index = labels.Count == 0 ? null : await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var named = labels.Select(l => index!.Carriers(l)).ToArray();
+        SkillLabelIndex? labels = null;
         var result = new List<SkillId>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             SkillId skill;
-            if (resolved[i] is { } byId)
+            if (SkillLabels.AsId(entry) is { } id && await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false) is not null)
             {
-                skill = byId;
+                skill = id;
             }
-            else if (named[labelOf[i]] is { Count: > 0 } carriers)
+            else if ((labels ??= await catalog.GetAsync(tenant, cancellationToken).ConfigureAwait(false)).Carriers(entry) is { Count: > 0 } carriers)
             {
                 if (carriers.Count > 1)
                 {

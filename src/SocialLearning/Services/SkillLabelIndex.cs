@@ -103,11 +103,12 @@ internal sealed class SkillLabelIndex
     public List<Skill> Search(string text, int limit)
     {
         var query = Fold(text);
-        var best = new List<(int Tier, Skill Skill)>(limit + 1);
         if (query.Length == 0)
         {
             return [];
         }
+
+        var best = new List<(int Tier, Skill Skill)>(limit + 1);
 
         var tiers = ArrayPool<int>.Shared.Rent(Skills.Count);
         var touched = new List<int>();

@@ -41,7 +41,7 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
     public async Task<IReadOnlyList<Skill>> FindAsync(TenantId tenant, string text, int limit = 10, CancellationToken cancellationToken = default)
     {
         Guard.Tenant(tenant);
-        var query = SkillLabels.Collapse(Guard.Text(text, nameof(text), 200));
+        var query = Guard.Text(text, nameof(text), 200);
         if (limit is < 1 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be between 1 and 100.");

@@ -149,7 +149,7 @@ public sealed class SkillCatalogTests
         Assert.Single(await skillsA.FindAsync(Tenant, "sales"));
         Assert.Equal(1, readsA.SkillListings);
 
-        // Other changes (a contribution, a vote) do not make the catalog read the skills again.
+        // Other changes (a contribution shared) do not make the catalog read the skills again.
         var contributions = b.GetRequiredService<IContributionService>();
         await contributions.ShareAsync(new ShareContributionRequest { Tenant = Tenant, Author = new LearnerId("ada"), Title = "t", Body = "b", Skills = ["vat"] });
         Assert.Single(await skillsA.FindAsync(Tenant, "sales"));
