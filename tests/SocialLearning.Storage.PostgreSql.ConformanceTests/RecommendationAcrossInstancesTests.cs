@@ -55,6 +55,32 @@ public sealed class RecommendationAcrossInstancesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_skill_graph_imported_on_instance_A_is_whole_on_instance_B_and_importing_it_there_again_writes_nothing()
+    {
+        var a = NewInstance();
+        var b = NewInstance();
+        var tenant = new TenantId("taxonomy");
+        SkillDefinition[] skills = [.. Enumerable.Range(0, 500).Select(i => new SkillDefinition { Id = new SkillId($"s{i}"), Name = $"Skill {i}", Aliases = [$"alias {i}"] })];
+        SkillEdgeDefinition[] edges = [.. Enumerable.Range(1, 499).Select(i => new SkillEdgeDefinition { From = new SkillId($"s{i}"), To = new SkillId($"s{i - 1}"), Kind = SkillEdgeKind.Prerequisite })];
+
+        var first = await a.GetRequiredService<ISkillService>().ImportAsync(tenant, skills, edges);
+        Assert.Equal((500, 499), (first.SkillsCreated, first.EdgesAdded));
+
+        var skillsB = b.GetRequiredService<ISkillService>();
+        var graph = await skillsB.GetGraphAsync(tenant);
+        Assert.Equal((500, 499), (graph.Skills.Count, graph.Edges.Count));
+        Assert.Equal(["s123"], (await skillsB.FindAsync(tenant, "alias 123")).Select(s => s.Id.Value));
+        var store = b.GetRequiredService<ISocialLearningStore>();
+        var head = await store.ReadChangesAsync(0, 10_000, tenant);
+        var again = await skillsB.ImportAsync(tenant, skills, edges);
+        Assert.Equal((500, 499), (again.SkillsUnchanged, again.EdgesUnchanged));
+        Assert.Equal(head.LastPosition, (await store.ReadChangesAsync(0, 10_000, tenant)).LastPosition);
+
+        // A cycle through edges stored by the other instance is refused.
+        await Assert.ThrowsAsync<SkillGraphCycleException>(() => skillsB.ImportAsync(tenant, [], [new SkillEdgeDefinition { From = new SkillId("s0"), To = new SkillId("s499"), Kind = SkillEdgeKind.Prerequisite }]));
+    }
+
+    [Fact]
     public async Task A_tip_shared_on_instance_A_is_recommended_on_instance_B()
     {
         var a = NewInstance();

@@ -211,6 +211,31 @@ public sealed class SchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_skill_graph_imported_through_the_service_is_all_in_the_file_with_one_change_per_write()
+    {
+        var path = _dir.File("import.db");
+        var tenant = new TenantId("taxonomy");
+        SkillDefinition[] skills = [.. Enumerable.Range(0, 2_000).Select(i => new SkillDefinition { Id = new SkillId($"s{i}"), Name = $"Skill {i}", Aliases = [$"alias {i}"] })];
+        SkillEdgeDefinition[] edges = [.. Enumerable.Range(1, 1_999).SelectMany(i => new[]
+        {
+            new SkillEdgeDefinition { From = new SkillId($"s{i}"), To = new SkillId($"s{i / 2}"), Kind = SkillEdgeKind.Broader },
+            new SkillEdgeDefinition { From = new SkillId($"s{i}"), To = new SkillId($"s{i - 1}"), Kind = SkillEdgeKind.Related, Weight = 0.5 },
+        })];
+        var services = new ServiceCollection();
+        services.AddSocialLearning().UseSqliteStorage($"Data Source={path}");
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var result = await provider.GetRequiredService<ISkillService>().ImportAsync(tenant, skills, edges);
+            Assert.Equal((2_000, 3_998), (result.SkillsCreated, result.EdgesAdded));
+        }
+
+        using var raw = Raw(path);
+        Assert.Equal(2_000L, Scalar(raw, "SELECT count(*) FROM skills WHERE tenant = 'taxonomy'"));
+        Assert.Equal(3_998L, Scalar(raw, "SELECT count(*) FROM skill_edges WHERE tenant = 'taxonomy'"));
+        Assert.Equal(5_998L, Scalar(raw, "SELECT count(*) FROM changes WHERE tenant = 'taxonomy'"));
+    }
+
+    [Fact]
     public async Task UseSqliteStorage_replaces_an_earlier_store_and_the_container_closes_the_file()
     {
         var path = _dir.File("di.db");

@@ -40,6 +40,21 @@ public interface ISkillService
     /// <summary>Removes an edge; returns false when there was none.</summary>
     Task<bool> RemoveEdgeAsync(TenantId tenant, SkillId from, SkillId to, SkillEdgeKind kind, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Seeds or refreshes the skill graph from a taxonomy in one call: skills that are missing are created, skills whose
+    /// name, aliases or description differ are updated, edges that are missing are added and edges whose weight differs
+    /// are replaced. Nothing is removed, and skills or edges already stored as defined are not written, so running the
+    /// same import again writes nothing. Every entry is checked before anything is written: a bad entry is an
+    /// <see cref="ArgumentException"/> naming it (<c>skills[3].Name</c>, <c>edges[7].Weight</c>), a skill defined twice or
+    /// an edge listed twice too, an edge to a skill that is neither in <paramref name="skills"/> nor stored is an
+    /// <see cref="EntityNotFoundException"/> naming <c>edges[i].From</c> or <c>.To</c>, and prerequisite edges that
+    /// would close a cycle with each other or with stored ones are a <see cref="SkillGraphCycleException"/>. Writes are
+    /// issued many at a time (stores that commit concurrent writes together, such as SQLite, then need few
+    /// transactions), skills before edges. A store failure or cancellation midway leaves what was written so far; run
+    /// the import again to finish it.
+    /// </summary>
+    Task<SkillImportResult> ImportAsync(TenantId tenant, IReadOnlyList<SkillDefinition> skills, IReadOnlyList<SkillEdgeDefinition>? edges = null, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the tenant's whole skill graph.</summary>
     Task<SkillGraph> GetGraphAsync(TenantId tenant, CancellationToken cancellationToken = default);
 

@@ -144,6 +144,60 @@ public sealed record SkillGraph
     public required IReadOnlyList<SkillEdge> Edges { get; init; }
 }
 
+/// <summary>A skill as a taxonomy or a host defines it, for <see cref="ISkillService.ImportAsync"/>.</summary>
+public sealed record SkillDefinition
+{
+    /// <summary>The skill id.</summary>
+    public required SkillId Id { get; init; }
+
+    /// <summary>Display name, 1 to 200 characters (trimmed).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Other names people use for it: at most 50, each 1 to 200 characters.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>Optional description, at most 4,000 characters.</summary>
+    public string? Description { get; init; }
+}
+
+/// <summary>An edge between two skills, for <see cref="ISkillService.ImportAsync"/>.</summary>
+public sealed record SkillEdgeDefinition
+{
+    /// <summary>The skill the edge starts at (for a prerequisite: the skill learned first).</summary>
+    public required SkillId From { get; init; }
+
+    /// <summary>The skill the edge ends at.</summary>
+    public required SkillId To { get; init; }
+
+    /// <summary>The kind of edge.</summary>
+    public required SkillEdgeKind Kind { get; init; }
+
+    /// <summary>Weight in (0, 1]; default 1.</summary>
+    public double Weight { get; init; } = 1.0;
+}
+
+/// <summary>What <see cref="ISkillService.ImportAsync"/> wrote.</summary>
+public sealed record SkillImportResult
+{
+    /// <summary>Skills that were not in the store.</summary>
+    public required int SkillsCreated { get; init; }
+
+    /// <summary>Skills whose name, aliases or description changed.</summary>
+    public required int SkillsUpdated { get; init; }
+
+    /// <summary>Skills already stored exactly as defined (nothing written).</summary>
+    public required int SkillsUnchanged { get; init; }
+
+    /// <summary>Edges that were not in the store.</summary>
+    public required int EdgesAdded { get; init; }
+
+    /// <summary>Edges whose weight changed (removed and added again).</summary>
+    public required int EdgesUpdated { get; init; }
+
+    /// <summary>Edges already stored with the same weight (nothing written).</summary>
+    public required int EdgesUnchanged { get; init; }
+}
+
 /// <summary>Why a contribution is in the review queue.</summary>
 public enum ReviewReason
 {

@@ -13,27 +13,160 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
         var cleanName = Guard.Text(name, nameof(name), 200).Trim();
         var cleanAliases = Guard.Labels(aliases, nameof(aliases));
         var cleanDescription = description is null ? null : Guard.Text(description, nameof(description), 4_000);
-        for (var attempt = 0; ; attempt++)
+        var skill = new Skill { Tenant = tenant, Id = id, Name = cleanName, Aliases = cleanAliases, Description = cleanDescription };
+        var current = await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var outcome = await UpsertAsync(skill, current, skipUnchanged: false, cancellationToken).ConfigureAwait(false);
+        return outcome.Written!;
+    }
+
+    public async Task<SkillImportResult> ImportAsync(TenantId tenant, IReadOnlyList<SkillDefinition> skills, IReadOnlyList<SkillEdgeDefinition>? edges = null, CancellationToken cancellationToken = default)
+    {
+        Guard.Tenant(tenant);
+        ArgumentNullException.ThrowIfNull(skills);
+        edges ??= [];
+        var desired = new List<Skill>(skills.Count);
+        var defined = new Dictionary<SkillId, int>(skills.Count);
+        for (var i = 0; i < skills.Count; i++)
         {
-            var current = await store.GetSkillAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-            try
+            var field = $"skills[{i}]";
+            var skill = skills[i] ?? throw new ArgumentException($"{field} must not be null.", field);
+            Guard.Set(skill.Id, field + ".Id");
+            if (!defined.TryAdd(skill.Id, i))
             {
-                if (current is null)
+                throw new ArgumentException($"{field}.Id '{skill.Id}' is defined twice (also skills[{defined[skill.Id]}]).", field + ".Id");
+            }
+
+            desired.Add(new Skill
+            {
+                Tenant = tenant,
+                Id = skill.Id,
+                Name = Guard.Text(skill.Name, field + ".Name", 200).Trim(),
+                Aliases = Guard.Labels(skill.Aliases, field + ".Aliases"),
+                Description = skill.Description is null ? null : Guard.Text(skill.Description, field + ".Description", 4_000),
+            });
+        }
+
+        var stored = new Dictionary<SkillId, Skill>();
+        await foreach (var s in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            stored[s.Id] = s;
+        }
+
+        var storedEdges = new Dictionary<(SkillId, SkillId, SkillEdgeKind), double>();
+        await foreach (var e in store.ListSkillEdgesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            storedEdges[(e.From, e.To, e.Kind)] = e.Weight;
+        }
+
+        var listed = new Dictionary<(SkillId, SkillId, SkillEdgeKind), int>(edges.Count);
+        for (var i = 0; i < edges.Count; i++)
+        {
+            var field = $"edges[{i}]";
+            var edge = edges[i] ?? throw new ArgumentException($"{field} must not be null.", field);
+            Guard.Set(edge.From, field + ".From");
+            Guard.Set(edge.To, field + ".To");
+            if (!Enum.IsDefined(edge.Kind))
+            {
+                throw new ArgumentOutOfRangeException(field + ".Kind", edge.Kind, $"{field}.Kind is not a defined edge kind.");
+            }
+
+            if (edge.From == edge.To)
+            {
+                throw new ArgumentException($"{field}: a skill cannot have an edge to itself ('{edge.From}').", field + ".To");
+            }
+
+            if (!(edge.Weight > 0 && edge.Weight <= 1))
+            {
+                throw new ArgumentOutOfRangeException(field + ".Weight", edge.Weight, $"{field}.Weight must be in (0, 1].");
+            }
+
+            foreach (var (end, name) in new[] { (edge.From, ".From"), (edge.To, ".To") })
+            {
+                if (!defined.ContainsKey(end) && !stored.ContainsKey(end))
                 {
-                    return await store.CreateSkillAsync(
-                        new Skill { Tenant = tenant, Id = id, Name = cleanName, Aliases = cleanAliases, Description = cleanDescription, CreatedAt = time.GetUtcNow() },
-                        null,
-                        cancellationToken).ConfigureAwait(false);
+                    throw new EntityNotFoundException(nameof(Skill), end.Value, field + name);
+                }
+            }
+
+            if (!listed.TryAdd((edge.From, edge.To, edge.Kind), i))
+            {
+                throw new ArgumentException($"{field} ({edge.From} -> {edge.To}, {edge.Kind}) is listed twice (also edges[{listed[(edge.From, edge.To, edge.Kind)]}]).", field);
+            }
+        }
+
+        var prerequisites = edges.Any(e => e.Kind == SkillEdgeKind.Prerequisite);
+        if (prerequisites)
+        {
+            // Held to the end, as AddEdgeAsync holds it, so a concurrent add cannot close a cycle with this import.
+            await _edgeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (prerequisites)
+            {
+                var cycle = SkillGraphAlgorithms.FindCycle(
+                    storedEdges.Keys.Where(k => k.Item3 == SkillEdgeKind.Prerequisite).Select(k => (k.Item1, k.Item2))
+                        .Concat(edges.Where(e => e.Kind == SkillEdgeKind.Prerequisite).Select(e => (e.From, e.To))));
+                if (cycle is not null)
+                {
+                    throw new SkillGraphCycleException(cycle);
+                }
+            }
+
+            int created = 0, updated = 0, unchanged = 0;
+            await ForEachAsync(desired, async (skill, ct) =>
+            {
+                var outcome = await UpsertAsync(skill, stored.GetValueOrDefault(skill.Id), skipUnchanged: true, ct).ConfigureAwait(false);
+                if (outcome.Written is null)
+                {
+                    Interlocked.Increment(ref unchanged);
+                }
+                else if (outcome.Created)
+                {
+                    Interlocked.Increment(ref created);
+                }
+                else
+                {
+                    Interlocked.Increment(ref updated);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+
+            int added = 0, replaced = 0, kept = 0;
+            await ForEachAsync(edges, async (edge, ct) =>
+            {
+                var skillEdge = new SkillEdge { Tenant = tenant, From = edge.From, To = edge.To, Kind = edge.Kind, Weight = edge.Weight };
+                if (storedEdges.TryGetValue((edge.From, edge.To, edge.Kind), out var weight))
+                {
+                    if (weight == edge.Weight)
+                    {
+                        Interlocked.Increment(ref kept);
+                        return;
+                    }
+
+                    await store.RemoveSkillEdgeAsync(tenant, edge.From, edge.To, edge.Kind, ct).ConfigureAwait(false);
+                    await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref replaced);
+                    return;
                 }
 
-                return await store.UpdateSkillAsync(
-                    current with { Name = cleanName, Aliases = cleanAliases, Description = cleanDescription },
-                    current.Version,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocialLearningException e) when (attempt < 5 && e is DuplicateEntityException or VersionConflictException)
+                if (await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref added);
+                }
+                else
+                {
+                    Interlocked.Increment(ref kept); // added meanwhile by another writer
+                }
+            }, cancellationToken).ConfigureAwait(false);
+
+            return new SkillImportResult { SkillsCreated = created, SkillsUpdated = updated, SkillsUnchanged = unchanged, EdgesAdded = added, EdgesUpdated = replaced, EdgesUnchanged = kept };
+        }
+        finally
+        {
+            if (prerequisites)
             {
-                // Lost a race with another writer: read again.
+                _edgeGate.Release();
             }
         }
     }
@@ -130,5 +263,46 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
         }
 
         return new SkillGraph { Skills = skills, Edges = edges };
+    }
+
+    /// <summary>How many writes an import keeps in flight: enough for SQLite's group commit to fill its transactions.</summary>
+    private const int ImportConcurrency = 64;
+
+    private static Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
+        items.Count == 0 ? Task.CompletedTask
+        : Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ImportConcurrency, CancellationToken = cancellationToken }, body);
+
+    /// <summary>
+    /// Creates <paramref name="skill"/> or updates the stored one to its name, aliases and description, reading again
+    /// after losing a race with another writer. With <paramref name="skipUnchanged"/>, a skill stored exactly as
+    /// defined is not written (Written is then null).
+    /// </summary>
+    private async Task<(Skill? Written, bool Created)> UpsertAsync(Skill skill, Skill? current, bool skipUnchanged, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (current is null)
+                {
+                    return (await store.CreateSkillAsync(skill with { CreatedAt = time.GetUtcNow() }, null, cancellationToken).ConfigureAwait(false), true);
+                }
+
+                if (skipUnchanged && current.Name == skill.Name && current.Description == skill.Description && current.Aliases.SequenceEqual(skill.Aliases))
+                {
+                    return (null, false);
+                }
+
+                return (await store.UpdateSkillAsync(
+                    current with { Name = skill.Name, Aliases = skill.Aliases, Description = skill.Description },
+                    current.Version,
+                    cancellationToken).ConfigureAwait(false), false);
+            }
+            catch (SocialLearningException e) when (attempt < 5 && e is DuplicateEntityException or VersionConflictException)
+            {
+                // Lost a race with another writer: read again.
+                current = await store.GetSkillAsync(skill.Tenant, skill.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

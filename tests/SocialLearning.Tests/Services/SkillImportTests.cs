@@ -1,0 +1,191 @@
+namespace SocialLearning.Tests.Services;
+
+public sealed class SkillImportTests
+{
+    private static SkillDefinition Skill(string id, string? name = null, params string[] aliases) =>
+        new() { Id = new SkillId(id), Name = name ?? "Skill " + id, Aliases = aliases };
+
+    private static SkillEdgeDefinition Edge(string from, string to, SkillEdgeKind kind = SkillEdgeKind.Related, double weight = 1.0) =>
+        new() { From = new SkillId(from), To = new SkillId(to), Kind = kind, Weight = weight };
+
+    private static SkillDefinition[] Taxonomy(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => Skill($"s{i:D4}", $"Skill {i}", $"alias {i}"))];
+
+    [Fact]
+    public async Task An_import_creates_the_skills_and_edges_and_says_so()
+    {
+        using var host = await TestHost.CreateAsync();
+        var skills = Taxonomy(300);
+        SkillEdgeDefinition[] edges = [.. Enumerable.Range(1, 299).Select(i => Edge($"s{i:D4}", $"s{i - 1:D4}", SkillEdgeKind.Broader))];
+
+        var result = await host.Skills.ImportAsync(host.Tenant, skills, [.. edges, Edge("s0001", "invoicing", SkillEdgeKind.Prerequisite)]);
+
+        Assert.Equal(new SkillImportResult { SkillsCreated = 300, SkillsUpdated = 0, SkillsUnchanged = 0, EdgesAdded = 300, EdgesUpdated = 0, EdgesUnchanged = 0 }, result);
+        var graph = await host.Skills.GetGraphAsync(host.Tenant);
+        Assert.Equal(301, graph.Skills.Count); // and "invoicing", which the test host defined
+        Assert.Equal(["alias 42"], graph.Skills.Single(s => s.Id == new SkillId("s0042")).Aliases);
+        Assert.Equal(300, graph.Edges.Count);
+        Assert.Contains(graph.Edges, e => e.From == new SkillId("s0001") && e.To == new SkillId("invoicing") && e.Kind == SkillEdgeKind.Prerequisite);
+        Assert.All(graph.Skills, s => Assert.Equal(1, s.Version));
+    }
+
+    [Fact]
+    public async Task Running_the_same_import_again_writes_nothing()
+    {
+        using var host = await TestHost.CreateAsync();
+        var skills = Taxonomy(50);
+        SkillEdgeDefinition[] edges = [Edge("s0001", "s0002", weight: 0.5), Edge("s0002", "s0003", SkillEdgeKind.Prerequisite)];
+        await host.Skills.ImportAsync(host.Tenant, skills, edges);
+        var head = await host.Store.GetHeadPositionAsync();
+
+        var again = await host.Skills.ImportAsync(host.Tenant, skills, edges);
+
+        Assert.Equal(new SkillImportResult { SkillsCreated = 0, SkillsUpdated = 0, SkillsUnchanged = 50, EdgesAdded = 0, EdgesUpdated = 0, EdgesUnchanged = 2 }, again);
+        Assert.Equal(head, await host.Store.GetHeadPositionAsync());
+    }
+
+    [Fact]
+    public async Task A_changed_skill_is_updated_a_changed_weight_replaced_and_what_the_import_omits_kept()
+    {
+        using var host = await TestHost.CreateAsync();
+        await host.Skills.ImportAsync(host.Tenant, [Skill("a"), Skill("b"), Skill("c")], [Edge("a", "b", weight: 0.5), Edge("b", "c")]);
+
+        var result = await host.Skills.ImportAsync(
+            host.Tenant,
+            [Skill("a", "Alpha", "first"), Skill("b"), Skill("d")],
+            [Edge("a", "b", weight: 0.25), Edge("c", "d")]);
+
+        Assert.Equal(new SkillImportResult { SkillsCreated = 1, SkillsUpdated = 1, SkillsUnchanged = 1, EdgesAdded = 1, EdgesUpdated = 1, EdgesUnchanged = 0 }, result);
+        var graph = await host.Skills.GetGraphAsync(host.Tenant);
+        var a = graph.Skills.Single(s => s.Id == new SkillId("a"));
+        Assert.Equal(("Alpha", 2L), (a.Name, a.Version));
+        Assert.Equal(["first"], a.Aliases);
+        Assert.Contains(graph.Skills, s => s.Id == new SkillId("c")); // not in the second import, still there
+        Assert.Equal(0.25, graph.Edges.Single(e => e.From == new SkillId("a")).Weight);
+        Assert.Contains(graph.Edges, e => e.From == new SkillId("b") && e.To == new SkillId("c"));
+        Assert.Equal(3, graph.Edges.Count);
+    }
+
+    public static TheoryData<string, string> BadImports => new()
+    {
+        { "empty name", "skills[1].Name" },
+        { "long alias", "skills[1].Aliases[0]" },
+        { "long description", "skills[1].Description" },
+        { "same id twice", "skills[2].Id" },
+        { "null skill", "skills[1]" },
+        { "self edge", "edges[1].To" },
+        { "weight 0", "edges[1].Weight" },
+        { "weight NaN", "edges[1].Weight" },
+        { "undefined kind", "edges[1].Kind" },
+        { "same edge twice", "edges[1]" },
+        { "null edge", "edges[1]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadImports))]
+    public async Task A_bad_entry_is_named_and_nothing_is_written(string fault, string field)
+    {
+        using var host = await TestHost.CreateAsync();
+        List<SkillDefinition> skills = [Skill("a"), Skill("b"), Skill("c")];
+        List<SkillEdgeDefinition> edges = [Edge("a", "b"), Edge("b", "c")];
+        switch (fault)
+        {
+            case "empty name": skills[1] = skills[1] with { Name = "  " }; break;
+            case "long alias": skills[1] = skills[1] with { Aliases = [new string('x', 201)] }; break;
+            case "long description": skills[1] = skills[1] with { Description = new string('x', 4_001) }; break;
+            case "same id twice": skills[2] = skills[0] with { Name = "Again" }; break;
+            case "null skill": skills[1] = null!; break;
+            case "self edge": edges[1] = Edge("c", "c"); break;
+            case "weight 0": edges[1] = edges[1] with { Weight = 0 }; break;
+            case "weight NaN": edges[1] = edges[1] with { Weight = double.NaN }; break;
+            case "undefined kind": edges[1] = edges[1] with { Kind = (SkillEdgeKind)99 }; break;
+            case "same edge twice": edges[1] = edges[0] with { Weight = 0.5 }; break;
+            case "null edge": edges[1] = null!; break;
+        }
+
+        var head = await host.Store.GetHeadPositionAsync();
+        var e = await Assert.ThrowsAnyAsync<ArgumentException>(() => host.Skills.ImportAsync(host.Tenant, skills, edges));
+
+        Assert.Equal(field, e.ParamName);
+        Assert.Contains(field.Split('.')[0], e.Message, StringComparison.Ordinal);
+        Assert.Equal(head, await host.Store.GetHeadPositionAsync());
+    }
+
+    [Fact]
+    public async Task An_edge_to_a_skill_neither_imported_nor_stored_is_not_found_naming_its_end()
+    {
+        using var host = await TestHost.CreateAsync();
+        var head = await host.Store.GetHeadPositionAsync();
+
+        var e = await Assert.ThrowsAsync<EntityNotFoundException>(() =>
+            host.Skills.ImportAsync(host.Tenant, [Skill("a")], [Edge("a", "invoicing"), Edge("a", "nowhere")]));
+
+        Assert.Equal(("edges[1].To", "nowhere"), (e.Field, e.Id));
+        Assert.Equal(head, await host.Store.GetHeadPositionAsync());
+    }
+
+    [Fact]
+    public async Task Prerequisites_that_close_a_cycle_with_each_other_or_with_stored_ones_are_refused_before_writing()
+    {
+        using var host = await TestHost.CreateAsync();
+        var P = SkillEdgeKind.Prerequisite;
+        var inImport = await Assert.ThrowsAsync<SkillGraphCycleException>(() =>
+            host.Skills.ImportAsync(host.Tenant, [Skill("a"), Skill("b"), Skill("c")], [Edge("a", "b", P), Edge("b", "c", P), Edge("c", "a", P)]));
+        Assert.Equal(4, inImport.Cycle.Count);
+        Assert.Equal(inImport.Cycle[0], inImport.Cycle[^1]);
+        Assert.Equal(3, inImport.Cycle.Distinct().Count());
+
+        await host.Skills.ImportAsync(host.Tenant, [Skill("a"), Skill("b")], [Edge("a", "b", P)]);
+        var head = await host.Store.GetHeadPositionAsync();
+        var withStored = await Assert.ThrowsAsync<SkillGraphCycleException>(() =>
+            host.Skills.ImportAsync(host.Tenant, [Skill("c")], [Edge("b", "c", P), Edge("c", "a", P), Edge("c", "invoicing", SkillEdgeKind.Related)]));
+        string[] prerequisites = ["a>b", "b>c", "c>a"];
+        Assert.Equal(4, withStored.Cycle.Count);
+        Assert.All(withStored.Cycle.Zip(withStored.Cycle.Skip(1)), step => Assert.Contains($"{step.First}>{step.Second}", prerequisites));
+        Assert.Equal(head, await host.Store.GetHeadPositionAsync());
+
+        // The same edges as Related are no cycle.
+        var related = await host.Skills.ImportAsync(host.Tenant, [Skill("c")], [Edge("b", "c", P), Edge("c", "a")]);
+        Assert.Equal(2, related.EdgesAdded);
+    }
+
+    [Fact]
+    public async Task An_import_honours_cancellation()
+    {
+        using var host = await TestHost.CreateAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var head = await host.Store.GetHeadPositionAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Skills.ImportAsync(host.Tenant, Taxonomy(10), [], cancelled.Token));
+
+        Assert.Equal(head, await host.Store.GetHeadPositionAsync());
+    }
+
+    [Fact]
+    public async Task Imported_aliases_resolve_a_share_and_complete_a_search()
+    {
+        using var host = await TestHost.CreateAsync();
+        await host.Skills.ImportAsync(host.Tenant, [Skill("esco-0a1b", "manage budgets", "budgeting", "budget control")]);
+
+        var tip = await host.Contributions.ShareAsync(host.Tip("Plan the quarter", "Budget control"));
+
+        Assert.Equal([new SkillId("esco-0a1b")], tip.Skills);
+        Assert.Equal("esco-0a1b", Assert.Single(await host.Skills.FindAsync(host.Tenant, "budg")).Id.Value);
+    }
+
+    [Fact]
+    public void FindCycle_walks_a_long_chain_without_recursion_and_finds_a_back_edge()
+    {
+        var ids = Enumerable.Range(0, 200_000).Select(i => new SkillId($"n{i}")).ToArray();
+        var chain = Enumerable.Range(1, ids.Length - 1).Select(i => (ids[i - 1], ids[i])).ToList();
+
+        Assert.Null(SkillGraphAlgorithms.FindCycle(chain));
+
+        chain.Add((ids[^1], ids[100_000]));
+        var cycle = SkillGraphAlgorithms.FindCycle(chain);
+        Assert.NotNull(cycle);
+        Assert.Equal(100_001, cycle.Count);
+        Assert.Equal((ids[100_000], ids[100_000]), (cycle[0], cycle[^1]));
+    }
+}
