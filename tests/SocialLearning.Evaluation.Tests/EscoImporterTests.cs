@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using SocialLearning.Cli;
 using SocialLearning.Storage;
 
@@ -121,19 +122,112 @@ public sealed class EscoImporterTests : IDisposable
     public void Concept_uris_become_skill_ids(string uri, string? expected) => Assert.Equal(expected, EscoSkillGraph.IdOf(uri));
 
     [Fact]
-    public async Task The_graph_imports_into_a_store_with_aliases_and_edges()
+    public async Task The_graph_imports_through_the_skill_service_with_aliases_and_edges_and_again_writes_nothing()
     {
         WriteFullSet();
         var graph = EscoSkillGraph.Load(_dir);
-        var store = new InMemorySocialLearningStore();
+        var services = new ServiceCollection();
+        services.AddSocialLearning().UseInMemoryStorage();
+        await using var provider = services.BuildServiceProvider();
+        var skills = provider.GetRequiredService<ISkillService>();
         var tenant = new TenantId("t1");
 
-        var added = await graph.ImportAsync(store, tenant, DateTimeOffset.UnixEpoch);
+        var result = await graph.ImportAsync(skills, tenant);
 
-        Assert.Equal(graph.Edges.Count, added);
-        var skill = await store.GetSkillAsync(tenant, new SkillId("esco-aaa-1"));
-        Assert.Equal(["spreadsheets", "workbook modelling"], skill!.Aliases);
-        Assert.Equal(5, store.ListSkillEdgesAsync(tenant).ToBlockingEnumerable().Count());
+        Assert.Equal((graph.Skills.Count, graph.Edges.Count), (result.SkillsCreated, result.EdgesAdded));
+        var stored = (await skills.GetGraphAsync(tenant)).Skills.Single(s => s.Id == new SkillId("esco-aaa-1"));
+        Assert.Equal(["spreadsheets", "workbook modelling"], stored.Aliases);
+        Assert.Equal(5, (await skills.GetGraphAsync(tenant)).Edges.Count);
+        var again = await graph.ImportAsync(skills, tenant);
+        Assert.Equal((graph.Skills.Count, graph.Edges.Count), (again.SkillsUnchanged, again.EdgesUnchanged));
+    }
+
+    [Fact]
+    public void A_taxonomy_is_fitted_to_the_sdk_limits_before_it_is_imported()
+    {
+        var graph = new SkillGraphData
+        {
+            Skills =
+            [
+                new GraphSkill { Id = "long", Name = new string('n', 250), Description = new string('d', 5_000), Aliases = [.. Enumerable.Range(0, 60).Select(i => $"alias {i % 55}"), "   ", new string('a', 201)] },
+                new GraphSkill { Id = "has space", Name = "Bad id" },
+                new GraphSkill { Id = "blank", Name = "  ", Description = " " },
+                new GraphSkill { Id = "other", Name = " Other ", Description = "  " },
+                new GraphSkill { Id = "long", Name = "Second with the same id" },
+            ],
+            Edges =
+            [
+                new GraphEdge { From = "long", To = "other", Kind = SkillEdgeKind.Related, Weight = 0.3 },
+                new GraphEdge { From = "long", To = "other", Kind = SkillEdgeKind.Related, Weight = 0.7 },
+                new GraphEdge { From = "other", To = "long", Kind = SkillEdgeKind.Broader, Weight = 2 },
+                new GraphEdge { From = "other", To = "other", Kind = SkillEdgeKind.Related },
+                new GraphEdge { From = "other", To = "blank", Kind = SkillEdgeKind.Related },
+                new GraphEdge { From = "long", To = "other", Kind = SkillEdgeKind.Broader, Weight = 0 },
+            ],
+        };
+
+        var (skills, edges) = graph.ToDefinitions();
+
+        Assert.Equal(["long", "other"], skills.Select(s => s.Id.Value));
+        Assert.Equal((200, 4_000), (skills[0].Name.Length, skills[0].Description!.Length));
+        Assert.Equal([.. Enumerable.Range(0, 50).Select(i => $"alias {i}")], skills[0].Aliases);
+        Assert.Equal(("Other", null), (skills[1].Name, skills[1].Description));
+        Assert.Equal(["long>other Related 0.7", "other>long Broader 1"], edges.Select(e => $"{e.From}>{e.To} {e.Kind} {e.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+    }
+
+    [Fact]
+    public async Task The_cli_seeds_a_sqlite_store_from_the_json_and_a_second_run_writes_nothing()
+    {
+        WriteFullSet();
+        var json = Path.Combine(_dir, "skills.json");
+        var db = Path.Combine(_dir, "app.db");
+        Assert.Equal(0, await CliApp.RunAsync(["import", "--esco", _dir, "--out", json]));
+
+        Assert.Equal(0, await CliApp.RunAsync(["seed-skills", "--graph", json, "--sqlite", db, "--tenant", "acme"]));
+
+        long head;
+        var services = new ServiceCollection();
+        services.AddSocialLearning().UseSqliteStorage($"Data Source={db}");
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var graph = await provider.GetRequiredService<ISkillService>().GetGraphAsync(new TenantId("acme"));
+            Assert.Equal(EscoSkillGraph.Load(_dir).Skills.Select(s => s.Id).Order(), graph.Skills.Select(s => s.Id.Value).Order());
+            Assert.Equal(5, graph.Edges.Count);
+            head = await provider.GetRequiredService<ISocialLearningStore>().GetHeadPositionAsync();
+        }
+
+        Assert.Equal(0, await CliApp.RunAsync(["seed-skills", "--esco", _dir, "--sqlite", db, "--tenant", "acme"]));
+        await using (var provider = services.BuildServiceProvider())
+        {
+            Assert.Equal(head, await provider.GetRequiredService<ISocialLearningStore>().GetHeadPositionAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("no source")]
+    [InlineData("two sources")]
+    [InlineData("no store")]
+    [InlineData("no tenant")]
+    [InlineData("missing file")]
+    [InlineData("not json")]
+    public async Task The_cli_refuses_a_bad_seed_before_writing(string fault)
+    {
+        WriteFullSet();
+        var db = Path.Combine(_dir, "refused.db");
+        var bad = Path.Combine(_dir, "bad.json");
+        await File.WriteAllTextAsync(bad, "{ \"skills\": [ { \"id\": \"x\" ");
+        string[] args = fault switch
+        {
+            "no source" => ["seed-skills", "--sqlite", db, "--tenant", "acme"],
+            "two sources" => ["seed-skills", "--esco", _dir, "--graph", bad, "--sqlite", db, "--tenant", "acme"],
+            "no store" => ["seed-skills", "--esco", _dir, "--tenant", "acme"],
+            "no tenant" => ["seed-skills", "--esco", _dir, "--sqlite", db],
+            "missing file" => ["seed-skills", "--graph", Path.Combine(_dir, "none.json"), "--sqlite", db, "--tenant", "acme"],
+            _ => ["seed-skills", "--graph", bad, "--sqlite", db, "--tenant", "acme"],
+        };
+
+        Assert.NotEqual(0, await CliApp.RunAsync(args));
+        Assert.False(File.Exists(db));
     }
 
     [Fact]

@@ -23,6 +23,35 @@ public sealed class CliOnPostgreSqlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Seed_skills_writes_a_graph_into_a_postgresql_store_and_a_second_run_writes_nothing()
+    {
+        await using (var app = PostgreSqlTestDatabase.CreateInstance(_schema))
+        {
+            // The app creates the schema; seed-skills never migrates it.
+            await app.GetRequiredService<ISkillService>().DefineSkillAsync(new TenantId("other"), new SkillId("x"), "X");
+        }
+
+        var graph = new SocialLearning.Evaluation.SkillGraphData
+        {
+            Skills = [.. Enumerable.Range(0, 300).Select(i => new SocialLearning.Evaluation.GraphSkill { Id = $"s{i}", Name = $"Skill {i}", Aliases = [$"alias {i}"] })],
+            Edges = [.. Enumerable.Range(1, 299).Select(i => new SocialLearning.Evaluation.GraphEdge { From = $"s{i}", To = $"s{i / 2}", Kind = SkillEdgeKind.Broader })],
+        };
+        var file = Path.Combine(_dir, "skills.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(graph, SocialLearning.Evaluation.EvaluationJsonContext.Default.SkillGraphData));
+        string[] args = ["seed-skills", "--graph", file, "--postgres", "env:" + PostgreSqlTestDatabase.Variable, "--schema", _schema, "--tenant", "acme"];
+
+        Assert.Equal(0, await CliApp.RunAsync(args));
+
+        await using var check = PostgreSqlTestDatabase.CreateInstance(_schema);
+        var stored = await check.GetRequiredService<ISkillService>().GetGraphAsync(new TenantId("acme"));
+        Assert.Equal((300, 299), (stored.Skills.Count, stored.Edges.Count));
+        var store = check.GetRequiredService<ISocialLearningStore>();
+        var head = await store.GetHeadPositionAsync();
+        Assert.Equal(0, await CliApp.RunAsync(args));
+        Assert.Equal(head, await store.GetHeadPositionAsync());
+    }
+
+    [Fact]
     public async Task Export_xapi_and_insights_read_a_postgresql_store_with_the_connection_string_from_the_environment()
     {
         var tenant = new TenantId("acme");

@@ -44,34 +44,52 @@ public sealed record SkillGraphData
     public required IReadOnlyList<GraphEdge> Edges { get; init; }
 
     /// <summary>
-    /// Writes the graph into a store for one tenant (skills first, then edges); returns the edges added. Skills already
-    /// in the store are left as they are. Taxonomies are not written to the SDK's limits, so a name is cut to 200
-    /// characters, a description to 4,000, and the first 50 aliases of at most 200 characters are kept.
+    /// Writes the graph into a tenant through <see cref="ISkillService.ImportAsync"/>: missing skills and edges are added,
+    /// changed ones updated, and running it again writes nothing. Taxonomies are not written to the SDK's limits, so
+    /// <see cref="ToDefinitions"/> fits them first.
     /// </summary>
-    public async Task<int> ImportAsync(ISocialLearningStore store, TenantId tenant, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    public Task<SkillImportResult> ImportAsync(ISkillService skills, TenantId tenant, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(skills);
+        var (definitions, edges) = ToDefinitions();
+        return skills.ImportAsync(tenant, definitions, edges, cancellationToken);
+    }
+
+    /// <summary>
+    /// The graph as <see cref="ISkillService.ImportAsync"/> takes it, fitted to the SDK's limits: a name is cut to 200
+    /// characters and a description to 4,000 (an empty one dropped); of the aliases, the first 50 distinct ones of 1 to
+    /// 200 characters are kept. A skill without a usable id or name is left out, and so are self-edges and edges to a
+    /// skill not in the graph; an edge listed more than once keeps its highest weight, capped at 1 (an edge of weight 0
+    /// or less is left out).
+    /// </summary>
+    public (IReadOnlyList<SkillDefinition> Skills, IReadOnlyList<SkillEdgeDefinition> Edges) ToDefinitions()
+    {
+        var skills = new List<SkillDefinition>(Skills.Count);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var skill in Skills)
         {
-            if (await store.GetSkillAsync(tenant, new SkillId(skill.Id), cancellationToken).ConfigureAwait(false) is null)
+            var name = skill.Name?.Trim();
+            if (!SkillId.TryCreate(skill.Id, out var id) || string.IsNullOrEmpty(name) || !ids.Add(skill.Id))
             {
-                var name = skill.Name.Length > 200 ? skill.Name[..200] : skill.Name;
-                var description = skill.Description is { Length: > 4_000 } d ? d[..4_000] : skill.Description;
-                List<string> aliases = [.. skill.Aliases.Where(a => a.Length is > 0 and <= 200).Take(50)];
-                await store.CreateSkillAsync(new Skill { Tenant = tenant, Id = new SkillId(skill.Id), Name = name, Aliases = aliases, Description = description, CreatedAt = createdAt }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            var description = skill.Description?.Trim() is { Length: > 0 } d ? (d.Length > 4_000 ? d[..4_000] : d) : null;
+            List<string> aliases = [.. skill.Aliases.Where(a => !string.IsNullOrWhiteSpace(a) && a.Length <= 200).Distinct(StringComparer.Ordinal).Take(50)];
+            skills.Add(new SkillDefinition { Id = id, Name = name.Length > 200 ? name[..200].TrimEnd() : name, Aliases = aliases, Description = description });
         }
 
-        var added = 0;
+        var edges = new Dictionary<(string, string, SkillEdgeKind), double>();
         foreach (var edge in Edges)
         {
-            if (await store.AddSkillEdgeAsync(new SkillEdge { Tenant = tenant, From = new SkillId(edge.From), To = new SkillId(edge.To), Kind = edge.Kind, Weight = edge.Weight }, cancellationToken).ConfigureAwait(false))
+            if (edge.From != edge.To && ids.Contains(edge.From) && ids.Contains(edge.To) && edge.Weight > 0)
             {
-                added++;
+                var key = (edge.From, edge.To, edge.Kind);
+                edges[key] = Math.Max(edges.GetValueOrDefault(key), Math.Min(edge.Weight, 1.0));
             }
         }
 
-        return added;
+        return (skills, [.. edges.Select(e => new SkillEdgeDefinition { From = new SkillId(e.Key.Item1), To = new SkillId(e.Key.Item2), Kind = e.Key.Item3, Weight = e.Value })]);
     }
 }
 

@@ -268,9 +268,64 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
     /// <summary>How many writes an import keeps in flight: enough for SQLite's group commit to fill its transactions.</summary>
     private const int ImportConcurrency = 64;
 
-    private static Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
-        items.Count == 0 ? Task.CompletedTask
-        : Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ImportConcurrency, CancellationToken = cancellationToken }, body);
+    /// <summary>
+    /// Runs <paramref name="body"/> for each item in order with at most <see cref="ImportConcurrency"/> unfinished at
+    /// once; a body that completes synchronously (an in-memory store) costs no thread hop. After the first failure no
+    /// further item starts, and the first exception is thrown once the running ones have finished.
+    /// </summary>
+    private static async Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken)
+    {
+        var gate = new SemaphoreSlim(ImportConcurrency);
+        var running = new List<Task>();
+        var failed = false;
+        try
+        {
+            foreach (var item in items)
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (Volatile.Read(ref failed))
+                {
+                    gate.Release();
+                    break;
+                }
+
+                var task = Run(item);
+                if (!task.IsCompletedSuccessfully)
+                {
+                    running.Add(task);
+                }
+            }
+        }
+        finally
+        {
+            // The writes already issued finish before the call returns or throws, so none outlives it.
+            try
+            {
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Dispose();
+            }
+        }
+
+        async Task Run(T item)
+        {
+            try
+            {
+                await body(item, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Volatile.Write(ref failed, true);
+                throw;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
 
     /// <summary>
     /// Creates <paramref name="skill"/> or updates the stored one to its name, aliases and description, reading again

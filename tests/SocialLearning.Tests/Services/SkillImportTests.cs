@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using SocialLearning.Storage;
+
 namespace SocialLearning.Tests.Services;
 
 public sealed class SkillImportTests
@@ -175,6 +178,36 @@ public sealed class SkillImportTests
     }
 
     [Fact]
+    public async Task A_store_failure_midway_stops_the_import_with_that_error_and_the_next_run_finishes_it()
+    {
+        var inner = new InMemorySocialLearningStore();
+        var tenant = new TenantId("taxonomy");
+        var skills = Taxonomy(500);
+        SkillEdgeDefinition[] edges = [.. Enumerable.Range(1, 499).Select(i => Edge($"s{i:D4}", $"s{i - 1:D4}", SkillEdgeKind.Broader))];
+        var (failing, control) = SlowStore.Wrap(inner);
+        var services = new ServiceCollection();
+        services.AddSocialLearning();
+        services.AddSingleton(failing);
+        await using var provider = services.BuildServiceProvider();
+        var service = provider.GetRequiredService<ISkillService>();
+        control.FailAfterCreates = 100;
+
+        var e = await Assert.ThrowsAsync<SocialLearningStorageException>(() => service.ImportAsync(tenant, skills, edges));
+
+        Assert.Equal("disk full", e.Message);
+        Assert.True(control.MaxInFlight > 1, $"writes should overlap; at most {control.MaxInFlight} did");
+        var written = inner.ListSkillsAsync(tenant).ToBlockingEnumerable().Count();
+        Assert.InRange(written, 100, 100 + 63);
+        Assert.Empty(inner.ListSkillEdgesAsync(tenant).ToBlockingEnumerable());
+        Assert.Equal(0, control.InFlight);
+
+        control.FailAfterCreates = int.MaxValue;
+        var finished = await service.ImportAsync(tenant, skills, edges);
+        Assert.Equal((500 - written, written, 499), (finished.SkillsCreated, finished.SkillsUnchanged, finished.EdgesAdded));
+        Assert.True(control.MaxInFlight <= 64, $"at most 64 writes at once; {control.MaxInFlight} were");
+    }
+
+    [Fact]
     public void FindCycle_walks_a_long_chain_without_recursion_and_finds_a_back_edge()
     {
         var ids = Enumerable.Range(0, 200_000).Select(i => new SkillId($"n{i}")).ToArray();
@@ -187,5 +220,73 @@ public sealed class SkillImportTests
         Assert.NotNull(cycle);
         Assert.Equal(100_001, cycle.Count);
         Assert.Equal((ids[100_000], ids[100_000]), (cycle[0], cycle[^1]));
+    }
+
+    /// <summary>A store whose skill and edge writes finish asynchronously, counting how many overlap, and can fail.</summary>
+    public class SlowStore : System.Reflection.DispatchProxy
+    {
+        private ISocialLearningStore _inner = null!;
+        private int _creates;
+        private int _inFlight;
+
+        public int FailAfterCreates { get; set; } = int.MaxValue;
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public int MaxInFlight { get; private set; }
+
+        public static (ISocialLearningStore Store, SlowStore Control) Wrap(ISocialLearningStore inner)
+        {
+            var store = Create<ISocialLearningStore, SlowStore>();
+            var control = (SlowStore)(object)store;
+            control._inner = inner;
+            return (store, control);
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var name = targetMethod!.Name;
+            if (name is nameof(ISocialLearningStore.CreateSkillAsync))
+            {
+                // One write fails; the ones after it would succeed, so only stopping after a failure keeps them out.
+                return Slow(() => Interlocked.Increment(ref _creates) == FailAfterCreates + 1L
+                    ? throw new SocialLearningStorageException("disk full")
+                    : _inner.CreateSkillAsync((Skill)args![0]!, (string?)args[1], (CancellationToken)args[2]!));
+            }
+
+            if (name is nameof(ISocialLearningStore.AddSkillEdgeAsync))
+            {
+                return Slow(() => _inner.AddSkillEdgeAsync((SkillEdge)args![0]!, (CancellationToken)args[1]!));
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                throw;
+            }
+        }
+
+        private async Task<T> Slow<T>(Func<Task<T>> write)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            lock (this)
+            {
+                MaxInFlight = Math.Max(MaxInFlight, now);
+            }
+
+            try
+            {
+                await Task.Delay(1);
+                return await write();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
     }
 }
