@@ -40,8 +40,11 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         public string Split { get; init; } = "test";
 
         [CommandOption("--max-queries <N>")]
-        [Description("Evaluate only the first N queries of each split (smoke runs).")]
-        public int? MaxQueries { get; init; }
+        [Description("At most N queries of each split, evenly spaced in time when a split has more; 'all' for every query. Default 500.")]
+        public string MaxQueries { get; init; } = EvaluationOptions.DefaultMaxQueriesPerSplit.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>--max-queries as a number, or null for 'all'.</summary>
+        public int? MaxQueriesPerSplit => MaxQueries == "all" ? null : int.Parse(MaxQueries, NumberStyles.None, CultureInfo.InvariantCulture);
 
         [CommandOption("--seed <N>")]
         [Description("Seed for the bootstrap, the randomisation test and the random baseline.")]
@@ -59,9 +62,9 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
                 return ValidationResult.Error("--split must be test or validation.");
             }
 
-            if (MaxQueries is < 1)
+            if (MaxQueries != "all" && (!int.TryParse(MaxQueries, NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max < 1))
             {
-                return ValidationResult.Error($"--max-queries must be 1 or more; it was {MaxQueries.Value.ToString(CultureInfo.InvariantCulture)}.");
+                return ValidationResult.Error($"--max-queries must be a number of 1 or more, or 'all'; it was '{MaxQueries}'.");
             }
 
             return ValidationResult.Success();
@@ -142,7 +145,7 @@ internal sealed class EvaluateCommand : AsyncCommand<EvaluateCommand.Settings>
         }
 
         var selected = settings.Rankers?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var options = new EvaluationOptions { Seed = settings.Seed, MaxQueriesPerSplit = settings.MaxQueries };
+        var options = new EvaluationOptions { Seed = settings.Seed, MaxQueriesPerSplit = settings.MaxQueriesPerSplit };
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!interactive)
         {

@@ -117,6 +117,15 @@ public sealed class CliSmokeTests : IDisposable
     {
         var slice = Slice(posts: 300);
         Assert.NotEqual(0, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--max-queries", "0"]));
+        Assert.NotEqual(0, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--max-queries", "many"]));
+        Assert.NotEqual(0, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--max-queries", "-3"]));
+        var everything = Path.Combine(_dir, "all.json");
+        Assert.Equal(0, await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "routing", "--rankers", "tag-profile", "--max-queries", "all", "--json", everything]));
+        using (var stream = File.OpenRead(everything))
+        {
+            var report = System.Text.Json.JsonSerializer.Deserialize(stream, EvaluationJsonContext.Default.EvaluationReport)!;
+            Assert.Null(report.Options.MaxQueriesPerSplit); // written as null, so it does not read back as the default 500
+        }
 
         var json = Path.Combine(_dir, "new", "nested", "report.json");
         var exit = await CliApp.RunAsync(["evaluate", "--dataset", slice, "--task", "routing", "--rankers", "tag-profile", "--max-queries", "2", "--json", json]);

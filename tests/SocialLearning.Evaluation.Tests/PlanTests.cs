@@ -41,6 +41,37 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void A_split_with_more_queries_than_the_cap_is_sampled_evenly_in_time_not_cut_at_its_start()
+    {
+        var corpus = StackExchangeImporter.Load(Datasets.QuantumComputing());
+        var all = EvaluationPlan.Create(corpus, EvaluationTask.Routing, new EvaluationOptions { MaxQueriesPerSplit = null });
+        var test = all.Queries.Where(q => q.Split == EvaluationSplit.Test).ToList();
+
+        var capped = EvaluationPlan.Create(corpus, EvaluationTask.Routing, new EvaluationOptions { MaxQueriesPerSplit = 10 });
+        var sampled = capped.Queries.Where(q => q.Split == EvaluationSplit.Test).ToList();
+
+        Assert.Equal(test.Count, capped.QueriesFound[EvaluationSplit.Test]);
+        Assert.Equal(10, sampled.Count);
+        // The middle of each tenth of the split: indices (2i + 1) n / 20.
+        Assert.Equal([.. Enumerable.Range(0, 10).Select(i => test[(2 * i + 1) * test.Count / 20].Query.Id)], sampled.Select(q => q.Query.Id));
+        Assert.True(sampled[^1].Query.At > test[test.Count * 9 / 10].Query.At, "the sample reaches the end of the split");
+        Assert.Equal(all.Queries.Count, EvaluationPlan.Create(corpus, EvaluationTask.Routing).Queries.Count); // default 500: this dump's splits are smaller
+    }
+
+    [Fact]
+    public async Task A_sampled_split_is_said_in_the_notes()
+    {
+        var corpus = StackExchangeImporter.Load(Datasets.QuantumComputing());
+        var options = new EvaluationOptions { MaxQueriesPerSplit = 5 };
+
+        var outcome = await Evaluator.EvaluateAsync(corpus, [EvaluationTask.Routing], (task, c) => StandardRankers.Create(task, c, options.Seed).Where(r => r.Name is "random"), options);
+
+        var found = EvaluationPlan.Create(corpus, EvaluationTask.Routing, options).QueriesFound[EvaluationSplit.Test];
+        Assert.Contains($"routing: 5 of the {found} test queries evaluated, evenly spaced in time (--max-queries; 'all' evaluates every one).", outcome.Report.Notes);
+        Assert.Equal(5, outcome.Report.Tasks.Single(t => t.Split == "test" && t.Variant == "all-answerers").QueryCount); // every query has an answerer
+    }
+
+    [Fact]
     public async Task A_task_without_queries_in_a_split_is_explained_in_the_notes_not_left_out_silently()
     {
         // Routing has a test query (q10 answered by someone else) but no validation one; related has no links at all.

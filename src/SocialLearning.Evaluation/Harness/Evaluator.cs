@@ -62,6 +62,7 @@ public static class Evaluator
         {
             var plan = EvaluationPlan.Create(corpus, task, options);
             notes.AddRange(EmptySplitNotes(plan));
+            notes.AddRange(SampledSplitNotes(plan));
             var list = rankers(task, corpus).ToList();
             try
             {
@@ -113,6 +114,21 @@ public static class Evaluator
             };
             var name = split == EvaluationSplit.Validation ? "validation" : "test";
             yield return $"{ReportBuilder.TaskName(plan.Task)}: no {name} queries, so no {name} table; the task needs {needs}.";
+        }
+    }
+
+    /// <summary>A note for each split that <see cref="EvaluationOptions.MaxQueriesPerSplit"/> sampled.</summary>
+    internal static IEnumerable<string> SampledSplitNotes(EvaluationPlan plan)
+    {
+        foreach (var split in new[] { EvaluationSplit.Validation, EvaluationSplit.Test })
+        {
+            var evaluated = plan.Queries.Count(q => q.Split == split);
+            if (plan.QueriesFound[split] > evaluated)
+            {
+                var name = split == EvaluationSplit.Validation ? "validation" : "test";
+                yield return FormattableString.Invariant(
+                    $"{ReportBuilder.TaskName(plan.Task)}: {evaluated:N0} of the {plan.QueriesFound[split]:N0} {name} queries evaluated, evenly spaced in time (--max-queries; 'all' evaluates every one).");
+            }
         }
     }
 
