@@ -26,18 +26,31 @@ internal static class DemoData
             await learners.UpsertAsync(new TenantId(user.Tenant), new LearnerId(user.Id), user.Name, user.Team, user.Roles, cancellationToken);
         }
 
+        // The skill graph in one call: checked as a whole (a prerequisite cycle would be refused before any write), and
+        // safe to run again (what is stored as defined is not written). A taxonomy such as ESCO is seeded the same way.
+        SkillDefinition Skill(string id, string name, string alias, string description) =>
+            new() { Id = new SkillId(id), Name = name, Aliases = alias.Split(", "), Description = description };
+        SkillEdgeDefinition Edge(string from, string to, SkillEdgeKind kind, double weight = 1) =>
+            new() { From = new SkillId(from), To = new SkillId(to), Kind = kind, Weight = weight };
+        SkillDefinition[] skillGraph =
+        [
+            Skill("invoicing", "Invoicing", "billing", "Creating, sending and correcting invoices."),
+            Skill("vat", "VAT", "sales tax, tax rates", "Choosing and checking VAT rates and numbers."),
+            Skill("payment-terms", "Payment terms", "due dates", "Agreeing and applying payment terms."),
+            Skill("credit-notes", "Credit notes", "refunds", "Correcting invoices that were already sent."),
+            Skill("customer-records", "Customer records", "master data", "Keeping customer details right."),
+            Skill("excel-export", "Exporting to spreadsheets", "csv", "Getting invoice data out for analysis."),
+        ];
+        SkillEdgeDefinition[] edges =
+        [
+            Edge("invoicing", "credit-notes", SkillEdgeKind.Prerequisite),
+            Edge("customer-records", "invoicing", SkillEdgeKind.Prerequisite),
+            Edge("vat", "invoicing", SkillEdgeKind.Related, 0.8),
+            Edge("payment-terms", "invoicing", SkillEdgeKind.Related, 0.6),
+        ];
         foreach (var tenant in new[] { Acme, Globex })
         {
-            await skills.DefineSkillAsync(tenant, new SkillId("invoicing"), "Invoicing", ["billing"], "Creating, sending and correcting invoices.", cancellationToken);
-            await skills.DefineSkillAsync(tenant, new SkillId("vat"), "VAT", ["sales tax", "tax rates"], "Choosing and checking VAT rates and numbers.", cancellationToken);
-            await skills.DefineSkillAsync(tenant, new SkillId("payment-terms"), "Payment terms", ["due dates"], "Agreeing and applying payment terms.", cancellationToken);
-            await skills.DefineSkillAsync(tenant, new SkillId("credit-notes"), "Credit notes", ["refunds"], "Correcting invoices that were already sent.", cancellationToken);
-            await skills.DefineSkillAsync(tenant, new SkillId("customer-records"), "Customer records", ["master data"], "Keeping customer details right.", cancellationToken);
-            await skills.DefineSkillAsync(tenant, new SkillId("excel-export"), "Exporting to spreadsheets", ["csv"], "Getting invoice data out for analysis.", cancellationToken);
-            await skills.AddEdgeAsync(tenant, new SkillId("invoicing"), new SkillId("credit-notes"), SkillEdgeKind.Prerequisite, cancellationToken: cancellationToken);
-            await skills.AddEdgeAsync(tenant, new SkillId("customer-records"), new SkillId("invoicing"), SkillEdgeKind.Prerequisite, cancellationToken: cancellationToken);
-            await skills.AddEdgeAsync(tenant, new SkillId("vat"), new SkillId("invoicing"), SkillEdgeKind.Related, 0.8, cancellationToken);
-            await skills.AddEdgeAsync(tenant, new SkillId("payment-terms"), new SkillId("invoicing"), SkillEdgeKind.Related, 0.6, cancellationToken);
+            await skills.ImportAsync(tenant, skillGraph, edges, cancellationToken);
         }
 
         var tips = new (string Id, string Author, string Title, string Body, string[] Skills, string[] Contexts, ContributionKind Kind)[]

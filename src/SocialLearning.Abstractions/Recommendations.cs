@@ -42,7 +42,10 @@ public sealed record TipRequest
     /// <summary>Where the learner is, for example <c>route:/invoices/new</c>.</summary>
     public IReadOnlyList<string> ContextKeys { get; init; } = [];
 
-    /// <summary>Skills the learner is using.</summary>
+    /// <summary>
+    /// Skills the learner is using: ids, or names and aliases (case and spacing aside), which stand for every skill
+    /// carrying them; an entry that names no skill matches nothing. At most 20, each 1 to 200 characters.
+    /// </summary>
     public IReadOnlyList<string> Skills { get; init; } = [];
 
     /// <summary>Optional free text (what they are doing or searching for).</summary>
@@ -54,7 +57,7 @@ public sealed record TipRequest
     /// <summary>Only these kinds, or any kind when null or empty.</summary>
     public IReadOnlyList<ContributionKind>? Kinds { get; init; }
 
-    /// <summary>Only contributions with at least one of these skills, when set.</summary>
+    /// <summary>Only contributions with at least one of these skills (ids, names or aliases, as <see cref="Skills"/>), when set.</summary>
     public IReadOnlyList<string>? RequireSkills { get; init; }
 
     /// <summary>Leave out what the learner has already viewed.</summary>
@@ -98,7 +101,7 @@ public sealed record PeerRequest
     /// <summary>Who asks; never recommended to themselves.</summary>
     public required LearnerId Asker { get; init; }
 
-    /// <summary>Skills the asker needs help with.</summary>
+    /// <summary>Skills the asker needs help with: ids, names or aliases, as <see cref="TipRequest.Skills"/>.</summary>
     public IReadOnlyList<string> Skills { get; init; } = [];
 
     /// <summary>Optional question text.</summary>
@@ -136,7 +139,11 @@ public sealed record LearningPathRequest
     /// <summary>The learner.</summary>
     public required LearnerId Learner { get; init; }
 
-    /// <summary>Target skills; with none, the planner suggests from the learner's profile and role.</summary>
+    /// <summary>
+    /// Target skills by id, name or alias; a name or alias two skills carry is an <see cref="ArgumentException"/>
+    /// naming it, an entry that names no skill an <see cref="EntityNotFoundException"/>. With none, the planner
+    /// suggests from the learner's profile and role.
+    /// </summary>
     public IReadOnlyList<string> TargetSkills { get; init; } = [];
 
     /// <summary>Optional target role.</summary>

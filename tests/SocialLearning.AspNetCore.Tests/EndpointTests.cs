@@ -243,6 +243,30 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal("esco-aaa-1", Assert.Single(shared.GetProperty("skills").EnumerateArray()).GetString());
     }
 
+    [Fact]
+    public async Task Tips_peers_and_paths_take_skills_by_name_or_alias_comma_separated()
+    {
+        var skills = _app.Services.GetRequiredService<ISkillService>();
+        await skills.ImportAsync(new TenantId("acme"),
+        [
+            new SkillDefinition { Id = new SkillId("esco-vat"), Name = "apply VAT rules", Aliases = ["sales tax"] },
+            new SkillDefinition { Id = new SkillId("esco-close"), Name = "close the books" },
+        ],
+        [new SkillEdgeDefinition { From = new SkillId("esco-vat"), To = new SkillId("esco-close"), Kind = SkillEdgeKind.Prerequisite }]);
+        var shared = await _app.Client("bob").PostJsonAsync("contributions", """{"title":"Reverse charge","body":"Tick it for EU suppliers.","skills":["Sales tax"]}""");
+        Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+
+        var tips = await (await _app.Client("alice").GetAsync("tips?skills=Sales%20tax,%20close%20the%20books&k=5")).JsonAsync();
+        Assert.Contains(tips.GetProperty("items").EnumerateArray(), t => t.GetProperty("title").GetString() == "Reverse charge");
+        var peers = await (await _app.Client("alice").GetAsync("peers?skills=SALES%20TAX")).JsonAsync();
+        Assert.Equal("bob", peers.GetProperty("items")[0].GetProperty("learner").GetString());
+        var path = await (await _app.Client("alice").GetAsync("learning-path?target=Close%20the%20books")).JsonAsync();
+        Assert.Equal(["esco-vat", "esco-close"], path.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("skill").GetString()));
+
+        var unknown = await _app.Client("alice").GetAsync("learning-path?target=payroll%20runs");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
     [Theory]
     [InlineData("social-learning.js", "text/javascript")]
     [InlineData("social-learning.css", "text/css")]

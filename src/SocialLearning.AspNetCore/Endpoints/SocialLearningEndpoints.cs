@@ -740,7 +740,8 @@ internal static class SocialLearningEndpoints
                 continue;
             }
 
-            var parts = splitOnComma ? raw.Split([',', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries) : raw.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            // Skill lists split on commas only: an entry may be a name or alias with spaces ("sales tax").
+            var parts = splitOnComma ? raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : raw.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
             foreach (var part in parts)
             {
                 if (result.Count == MaxQueryValues)

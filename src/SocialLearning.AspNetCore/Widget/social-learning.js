@@ -81,8 +81,8 @@
     return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
   }
 
-  function splitList(value, commas) {
-    return String(value || '').split(commas ? /[\s,]+/ : /\s+/).filter(function (s) { return s.length > 0; });
+  function splitList(value) {
+    return String(value || '').split(/\s+/).filter(function (s) { return s.length > 0; });
   }
 
   /* What a worker typed in the share form's skills field: comma separated, each an id, a name or an alias ("sales tax"). */
@@ -138,9 +138,10 @@
       return href.charAt(href.length - 1) === '/' ? href : href + '/';
     }
 
-    _contexts() { return splitList(this.getAttribute('context'), false); }
+    _contexts() { return splitList(this.getAttribute('context')); }
 
-    _skills() { return splitList(this.getAttribute('skills'), true); }
+    /* Skills in use, comma separated, each an id, a name or an alias, as in the share form. */
+    _skills() { return splitSkillEntries(this.getAttribute('skills')); }
 
     _headingText() { return this.getAttribute('heading') || 'Tips for this screen'; }
 

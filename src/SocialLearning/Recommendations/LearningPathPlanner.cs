@@ -185,7 +185,8 @@ internal sealed class LearningPathPlanner(
     Ranking.TipRankerRegistry tipRankers,
     Ranking.PeerRankerRegistry peerRankers,
     IOptions<RecommendationOptions> options,
-    TimeProvider time) : ILearningPathPlanner
+    TimeProvider time,
+    Services.SkillCatalog catalog) : ILearningPathPlanner
 {
     private const int SuggestionPool = 50;
 
@@ -198,6 +199,12 @@ internal sealed class LearningPathPlanner(
         RequestRules.Validate(request);
         var ranker = registry.Get(_options.DefaultStepRanker, "RecommendationOptions.DefaultStepRanker");
         var index = await indexes.GetCurrentAsync(request.Tenant, cancellationToken).ConfigureAwait(false);
+        var targets = await SkillEntries.ResolveAsync(catalog, index, request.Tenant, request.TargetSkills, "request.TargetSkills", cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(targets, request.TargetSkills))
+        {
+            request = request with { TargetSkills = targets };
+        }
+
         return Plan(index, request, ranker, time.GetUtcNow());
     }
 

@@ -356,9 +356,11 @@ internal sealed class PeerFinder : IPeerFinder
     private readonly TimeProvider _time;
     private readonly ExperimentAssignment? _experiment;
     private readonly ExpertiseRanks.Computation _expertiseRank;
+    private readonly Services.SkillCatalog _catalog;
 
-    public PeerFinder(RecommendationIndex indexes, PeerRankerRegistry registry, IOptions<RecommendationOptions> options, TimeProvider time)
+    public PeerFinder(RecommendationIndex indexes, PeerRankerRegistry registry, IOptions<RecommendationOptions> options, TimeProvider time, Services.SkillCatalog catalog)
     {
+        _catalog = catalog;
         _indexes = indexes;
         _registry = registry;
         _options = options.Value;
@@ -387,6 +389,12 @@ internal sealed class PeerFinder : IPeerFinder
 
         var ranker = _registry.Get(name, request.Ranker is null ? "RecommendationOptions.DefaultPeerRanker" : "request.Ranker");
         var index = await _indexes.GetCurrentAsync(request.Tenant, cancellationToken).ConfigureAwait(false);
+        var skills = await SkillEntries.ResolveAsync(_catalog, index, request.Tenant, request.Skills, null, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(skills, request.Skills))
+        {
+            request = request with { Skills = skills };
+        }
+
         return Find(index, request, ranker, name, variant, _time.GetUtcNow(), balance: true);
     }
 

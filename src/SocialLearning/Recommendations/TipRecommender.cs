@@ -11,9 +11,11 @@ internal sealed class TipRecommender : ITipRecommender
     private readonly RecommendationOptions _options;
     private readonly TimeProvider _time;
     private readonly ExperimentAssignment? _experiment;
+    private readonly Services.SkillCatalog _catalog;
 
-    public TipRecommender(RecommendationIndex indexes, TipRankerRegistry registry, IOptions<RecommendationOptions> options, TimeProvider time)
+    public TipRecommender(RecommendationIndex indexes, TipRankerRegistry registry, IOptions<RecommendationOptions> options, TimeProvider time, Services.SkillCatalog catalog)
     {
+        _catalog = catalog;
         _indexes = indexes;
         _registry = registry;
         _options = options.Value;
@@ -30,6 +32,15 @@ internal sealed class TipRecommender : ITipRecommender
         var (name, variant) = Choose(request);
         var ranker = _registry.Get(name, request.Ranker is null ? "RecommendationOptions.DefaultTipRanker" : "request.Ranker");
         var index = await _indexes.GetCurrentAsync(request.Tenant, cancellationToken).ConfigureAwait(false);
+        var skills = await SkillEntries.ResolveAsync(_catalog, index, request.Tenant, request.Skills, null, cancellationToken).ConfigureAwait(false);
+        var required = request.RequireSkills is { Count: > 0 } require
+            ? await SkillEntries.ResolveAsync(_catalog, index, request.Tenant, require, null, cancellationToken).ConfigureAwait(false)
+            : request.RequireSkills;
+        if (!ReferenceEquals(skills, request.Skills) || !ReferenceEquals(required, request.RequireSkills))
+        {
+            request = request with { Skills = skills, RequireSkills = required };
+        }
+
         return Engine.Recommend(index, request, ranker, name, variant, _time.GetUtcNow());
     }
 
@@ -182,9 +193,9 @@ internal static class RequestRules
         for (var i = 0; i < skills.Count; i++)
         {
             var s = skills[i];
-            if (string.IsNullOrWhiteSpace(s) || s.Length > 128 || s.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+            if (string.IsNullOrWhiteSpace(s) || s.Length > 200 || s.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0)
             {
-                throw new ArgumentException($"{field}[{i}] must be a skill id: 1 to 128 characters without white space.", field);
+                throw new ArgumentException($"{field}[{i}] must be a skill's id, name or alias: 1 to 200 characters without control characters.", field);
             }
         }
     }
