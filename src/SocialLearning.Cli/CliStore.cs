@@ -47,24 +47,15 @@ internal static class CliStore
         var builder = services.AddSocialLearning();
         EvaluationCorpus? corpus = null;
         TenantId id;
-        if (postgres is not null)
-        {
-            builder.UsePostgreSqlStorage(ConnectionString(postgres), o =>
-            {
-                o.Schema = settings.Schema;
-                o.MigrateOnStart = false;
-            });
-            id = new TenantId(tenant!);
-        }
-        else if (sqlite is not null)
+        if (postgres is not null || sqlite is not null)
         {
             // Opening a missing file would create an empty store and report nothing: say so instead.
-            if (!File.Exists(sqlite))
+            if (sqlite is not null && !File.Exists(sqlite))
             {
                 throw new FileNotFoundException($"No SQLite store at '{sqlite}'.", sqlite);
             }
 
-            builder.UseSqliteStorage($"Data Source={Path.GetFullPath(sqlite)}");
+            UseStore(builder, sqlite, postgres, settings.Schema);
             id = new TenantId(tenant!);
         }
         else
@@ -81,6 +72,23 @@ internal static class CliStore
         }
 
         return (provider, id, corpus);
+    }
+
+    /// <summary>A SQLite file or a PostgreSQL database (never migrated here: the app owns its schema) as the store.</summary>
+    public static void UseStore(ISocialLearningBuilder builder, string? sqlite, string? postgres, string schema)
+    {
+        if (postgres is not null)
+        {
+            builder.UsePostgreSqlStorage(ConnectionString(postgres), o =>
+            {
+                o.Schema = schema;
+                o.MigrateOnStart = false;
+            });
+        }
+        else
+        {
+            builder.UseSqliteStorage($"Data Source={Path.GetFullPath(sqlite!)}");
+        }
     }
 
     /// <summary>The connection string itself, or the value of the environment variable an <c>env:NAME</c> value names.</summary>

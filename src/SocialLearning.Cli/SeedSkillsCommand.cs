@@ -64,19 +64,7 @@ internal sealed class SeedSkillsCommand : AsyncCommand<SeedSkillsCommand.Setting
             var (skills, edges) = graph.ToDefinitions();
             var services = new ServiceCollection();
             var builder = services.AddSocialLearning();
-            if (settings.Postgres is { } postgres)
-            {
-                builder.UsePostgreSqlStorage(CliStore.ConnectionString(postgres), o =>
-                {
-                    o.Schema = settings.Schema;
-                    o.MigrateOnStart = false;
-                });
-            }
-            else
-            {
-                builder.UseSqliteStorage($"Data Source={Path.GetFullPath(settings.Sqlite!)}");
-            }
-
+            CliStore.UseStore(builder, settings.Sqlite, settings.Postgres, settings.Schema);
             var provider = services.BuildServiceProvider();
             await using var disposing = provider.ConfigureAwait(false);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
