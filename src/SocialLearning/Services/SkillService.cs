@@ -46,63 +46,66 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
             });
         }
 
-        var stored = new Dictionary<SkillId, Skill>();
-        await foreach (var s in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
-        {
-            stored[s.Id] = s;
-        }
-
-        var storedEdges = new Dictionary<(SkillId, SkillId, SkillEdgeKind), double>();
-        await foreach (var e in store.ListSkillEdgesAsync(tenant, cancellationToken).ConfigureAwait(false))
-        {
-            storedEdges[(e.From, e.To, e.Kind)] = e.Weight;
-        }
-
-        var listed = new Dictionary<(SkillId, SkillId, SkillEdgeKind), int>(edges.Count);
-        for (var i = 0; i < edges.Count; i++)
-        {
-            var field = $"edges[{i}]";
-            var edge = edges[i] ?? throw new ArgumentException($"{field} must not be null.", field);
-            Guard.Set(edge.From, field + ".From");
-            Guard.Set(edge.To, field + ".To");
-            if (!Enum.IsDefined(edge.Kind))
-            {
-                throw new ArgumentOutOfRangeException(field + ".Kind", edge.Kind, $"{field}.Kind is not a defined edge kind.");
-            }
-
-            if (edge.From == edge.To)
-            {
-                throw new ArgumentException($"{field}: a skill cannot have an edge to itself ('{edge.From}').", field + ".To");
-            }
-
-            if (!(edge.Weight > 0 && edge.Weight <= 1))
-            {
-                throw new ArgumentOutOfRangeException(field + ".Weight", edge.Weight, $"{field}.Weight must be in (0, 1].");
-            }
-
-            foreach (var (end, name) in new[] { (edge.From, ".From"), (edge.To, ".To") })
-            {
-                if (!defined.ContainsKey(end) && !stored.ContainsKey(end))
-                {
-                    throw new EntityNotFoundException(nameof(Skill), end.Value, field + name);
-                }
-            }
-
-            if (!listed.TryAdd((edge.From, edge.To, edge.Kind), i))
-            {
-                throw new ArgumentException($"{field} ({edge.From} -> {edge.To}, {edge.Kind}) is listed twice (also edges[{listed[(edge.From, edge.To, edge.Kind)]}]).", field);
-            }
-        }
-
-        var prerequisites = edges.Any(e => e.Kind == SkillEdgeKind.Prerequisite);
+        var prerequisites = edges.Any(e => e is { Kind: SkillEdgeKind.Prerequisite });
         if (prerequisites)
         {
-            // Held to the end, as AddEdgeAsync holds it, so a concurrent add cannot close a cycle with this import.
+            // Held from before the stored edges are read to the end, as AddEdgeAsync holds it, so a concurrent add cannot
+            // close a cycle with this import.
             await _edgeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
+            var stored = new Dictionary<SkillId, Skill>();
+            await foreach (var s in store.ListSkillsAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                stored[s.Id] = s;
+            }
+
+            var storedEdges = new Dictionary<(SkillId, SkillId, SkillEdgeKind), double>();
+            await foreach (var e in store.ListSkillEdgesAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                storedEdges[(e.From, e.To, e.Kind)] = e.Weight;
+            }
+
+            var listed = new Dictionary<(SkillId, SkillId, SkillEdgeKind), int>(edges.Count);
+            for (var i = 0; i < edges.Count; i++)
+            {
+                var field = $"edges[{i}]";
+                var edge = edges[i] ?? throw new ArgumentException($"{field} must not be null.", field);
+                Guard.Set(edge.From, field + ".From");
+                Guard.Set(edge.To, field + ".To");
+                if (!Enum.IsDefined(edge.Kind))
+                {
+                    throw new ArgumentOutOfRangeException(field + ".Kind", edge.Kind, $"{field}.Kind is not a defined edge kind.");
+                }
+
+                if (edge.From == edge.To)
+                {
+                    throw new ArgumentException($"{field}: a skill cannot have an edge to itself ('{edge.From}').", field + ".To");
+                }
+
+                if (!(edge.Weight > 0 && edge.Weight <= 1))
+                {
+                    throw new ArgumentOutOfRangeException(field + ".Weight", edge.Weight, $"{field}.Weight must be in (0, 1].");
+                }
+
+                if (!defined.ContainsKey(edge.From) && !stored.ContainsKey(edge.From))
+                {
+                    throw new EntityNotFoundException(nameof(Skill), edge.From.Value, field + ".From");
+                }
+
+                if (!defined.ContainsKey(edge.To) && !stored.ContainsKey(edge.To))
+                {
+                    throw new EntityNotFoundException(nameof(Skill), edge.To.Value, field + ".To");
+                }
+
+                if (!listed.TryAdd((edge.From, edge.To, edge.Kind), i))
+                {
+                    throw new ArgumentException($"{field} ({edge.From} -> {edge.To}, {edge.Kind}) is listed twice (also edges[{listed[(edge.From, edge.To, edge.Kind)]}]).", field);
+                }
+            }
+
             if (prerequisites)
             {
                 var cycle = SkillGraphAlgorithms.FindCycle(

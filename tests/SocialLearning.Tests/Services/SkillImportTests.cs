@@ -208,6 +208,28 @@ public sealed class SkillImportTests
     }
 
     [Fact]
+    public async Task An_import_sees_a_prerequisite_added_while_it_waited_for_the_edge_gate()
+    {
+        var inner = new InMemorySocialLearningStore();
+        var tenant = new TenantId("race");
+        var (slow, _) = SlowStore.Wrap(inner);
+        var services = new ServiceCollection();
+        services.AddSocialLearning();
+        services.AddSingleton(slow);
+        await using var provider = services.BuildServiceProvider();
+        var service = provider.GetRequiredService<ISkillService>();
+        await service.ImportAsync(tenant, [Skill("a"), Skill("b"), Skill("c")]);
+
+        // The add holds the gate while its (slow) write is in flight; the import must read the stored edges after it.
+        var add = service.AddEdgeAsync(tenant, new SkillId("c"), new SkillId("a"), SkillEdgeKind.Prerequisite);
+        var import = service.ImportAsync(tenant, [], [Edge("a", "b", SkillEdgeKind.Prerequisite), Edge("b", "c", SkillEdgeKind.Prerequisite)]);
+
+        Assert.True(await add);
+        await Assert.ThrowsAsync<SkillGraphCycleException>(() => import);
+        Assert.Single(inner.ListSkillEdgesAsync(tenant).ToBlockingEnumerable());
+    }
+
+    [Fact]
     public void FindCycle_walks_a_long_chain_without_recursion_and_finds_a_back_edge()
     {
         var ids = Enumerable.Range(0, 200_000).Select(i => new SkillId($"n{i}")).ToArray();
