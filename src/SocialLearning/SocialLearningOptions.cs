@@ -84,6 +84,14 @@ public sealed class SocialLearningOptions
 
     /// <summary>Half-life of proficiency evidence: a level observed this long ago counts half. Default 365 days.</summary>
     public TimeSpan ProficiencyHalfLife { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// How many skills, over all tenants, the skill catalog behind skill search and skill names keeps in memory; past
+    /// it, the tenants read least recently are dropped and read from the store again when next needed. A tenant
+    /// bigger than this on its own is still kept while it is the one in use. Default 200,000 (about fourteen tenants
+    /// with ESCO's 14,000 skills, 7–15 MB each).
+    /// </summary>
+    public int SkillCatalogCapacity { get; set; } = 200_000;
 }
 
 internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLearningOptions>
@@ -96,6 +104,7 @@ internal sealed class SocialLearningOptionsValidator : IValidateOptions<SocialLe
         Positive(options.MaxSkillsPerContribution, nameof(options.MaxSkillsPerContribution), 1_000, failures);
         Positive(options.MaxContextKeysPerContribution, nameof(options.MaxContextKeysPerContribution), 1_000, failures);
         Positive(options.MaxNoteLength, nameof(options.MaxNoteLength), 100_000, failures);
+        Positive(options.SkillCatalogCapacity, nameof(options.SkillCatalogCapacity), 100_000_000, failures);
         if (options.AutoHideFlagThreshold < 0)
         {
             failures.Add($"SocialLearningOptions.{nameof(options.AutoHideFlagThreshold)} must be 0 (off) or more; it was {options.AutoHideFlagThreshold}.");

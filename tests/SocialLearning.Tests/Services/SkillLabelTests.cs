@@ -169,6 +169,73 @@ public sealed class SkillCatalogTests
     }
 
     /// <summary>Forwards every call to a store and counts the listings of skills.</summary>
+    [Fact]
+    public async Task Past_its_capacity_the_catalog_drops_the_tenants_read_least_recently_and_reads_them_again_when_needed()
+    {
+        var shared = new InMemorySocialLearningStore();
+        var counting = CountingStore.Wrap(shared);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        services.AddSocialLearning(o => o.SkillCatalogCapacity = 10);
+        services.AddSingleton(counting.Store);
+        await using var provider = services.BuildServiceProvider();
+        var skills = provider.GetRequiredService<ISkillService>();
+        var catalog = provider.GetRequiredService<SocialLearning.Services.SkillCatalog>();
+        var clock = (Microsoft.Extensions.Time.Testing.FakeTimeProvider)provider.GetRequiredService<TimeProvider>();
+        TenantId a = new("a"), b = new("b"), c = new("c");
+        foreach (var (tenant, count) in new[] { (a, 6), (b, 6), (c, 3) })
+        {
+            await skills.ImportAsync(tenant, [.. Enumerable.Range(0, count).Select(i => new SkillDefinition { Id = new SkillId($"s{i}"), Name = $"skill {i}" })]);
+        }
+
+        var imports = counting.Counter.SkillListings; // each import lists the stored skills once
+        async Task Read(TenantId tenant)
+        {
+            Assert.NotEmpty(await skills.FindAsync(tenant, "skill"));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Read(a);
+        await Read(b); // 12 skills > 10: a, read least recently, goes
+        Assert.Equal((1, 6L), (catalog.HeldTenants, catalog.HeldSkills));
+        Assert.Equal(imports + 2, counting.Counter.SkillListings);
+
+        await Read(b); // still held: no listing
+        Assert.Equal(imports + 2, counting.Counter.SkillListings);
+        await Read(a); // read again; now b is the least recent and goes
+        Assert.Equal(imports + 3, counting.Counter.SkillListings);
+        Assert.Equal((1, 6L), (catalog.HeldTenants, catalog.HeldSkills));
+        await Read(c); // a and c fit (9)
+        await Read(a);
+        Assert.Equal((2, 9L), (catalog.HeldTenants, catalog.HeldSkills));
+        Assert.Equal(imports + 4, counting.Counter.SkillListings);
+    }
+
+    [Fact]
+    public async Task A_tenant_bigger_than_the_capacity_is_kept_while_in_use_and_the_capacity_is_validated()
+    {
+        var counting = CountingStore.Wrap(new InMemorySocialLearningStore());
+        var services = new ServiceCollection();
+        services.AddSocialLearning(o => o.SkillCatalogCapacity = 5);
+        services.AddSingleton(counting.Store);
+        await using var provider = services.BuildServiceProvider();
+        var skills = provider.GetRequiredService<ISkillService>();
+        await skills.ImportAsync(Tenant, [.. Enumerable.Range(0, 8).Select(i => new SkillDefinition { Id = new SkillId($"s{i}"), Name = $"skill {i}" })]);
+
+        var imports = counting.Counter.SkillListings;
+
+        await skills.FindAsync(Tenant, "skill");
+        await skills.FindAsync(Tenant, "skill");
+
+        Assert.Equal(imports + 1, counting.Counter.SkillListings);
+
+        var invalid = new ServiceCollection();
+        invalid.AddSocialLearning(o => o.SkillCatalogCapacity = 0).UseInMemoryStorage();
+        using var bad = invalid.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => bad.GetRequiredService<ISkillService>());
+        Assert.Contains("SocialLearningOptions.SkillCatalogCapacity must be between 1 and", error.Message, StringComparison.Ordinal);
+    }
+
     public class CountingStore : System.Reflection.DispatchProxy
     {
         private ISocialLearningStore _inner = null!;
