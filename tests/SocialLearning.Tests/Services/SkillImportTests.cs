@@ -197,7 +197,7 @@ public sealed class SkillImportTests
         Assert.Equal("disk full", e.Message);
         Assert.True(control.MaxInFlight > 1, $"writes should overlap; at most {control.MaxInFlight} did");
         var written = inner.ListSkillsAsync(tenant).ToBlockingEnumerable().Count();
-        Assert.InRange(written, 100, 100 + 63);
+        Assert.Equal(100, written); // the 100 started before the failing one finish; none starts after it
         Assert.Empty(inner.ListSkillEdgesAsync(tenant).ToBlockingEnumerable());
         Assert.Equal(0, control.InFlight);
 
@@ -270,10 +270,14 @@ public sealed class SkillImportTests
             var name = targetMethod!.Name;
             if (name is nameof(ISocialLearningStore.CreateSkillAsync))
             {
-                // One write fails; the ones after it would succeed, so only stopping after a failure keeps them out.
-                return Slow(() => Interlocked.Increment(ref _creates) == FailAfterCreates + 1L
-                    ? throw new SocialLearningStorageException("disk full")
-                    : _inner.CreateSkillAsync((Skill)args![0]!, (string?)args[1], (CancellationToken)args[2]!));
+                // One write fails, at once (so no later write can start before the import sees it); the ones after it
+                // would succeed, so only stopping after a failure keeps them out.
+                if (Interlocked.Increment(ref _creates) == FailAfterCreates + 1L)
+                {
+                    return Task.FromException<Skill>(new SocialLearningStorageException("disk full"));
+                }
+
+                return Slow(() => _inner.CreateSkillAsync((Skill)args![0]!, (string?)args[1], (CancellationToken)args[2]!));
             }
 
             if (name is nameof(ISocialLearningStore.AddSkillEdgeAsync))
