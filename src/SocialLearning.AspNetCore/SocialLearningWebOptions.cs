@@ -41,6 +41,9 @@ public sealed class SocialLearningWebOptions
     /// <summary>Longest JSON request body in bytes. Default 64 KiB.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Longest body of <c>PUT moderation/skills</c> (a whole skill graph) in bytes. Default 32 MiB (ESCO's graph is about 10 MB).</summary>
+    public int MaxSkillGraphBodyBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Rate limits on writes, per learner. See <see cref="SocialLearningRateLimitOptions"/>.</summary>
     public SocialLearningRateLimitOptions RateLimits { get; set; } = new();
 

@@ -50,6 +50,7 @@ internal sealed class SocialLearningWebOptionsValidator : IValidateOptions<Socia
         Range(options.RenderCacheSize, 1, 1_000_000, nameof(options.RenderCacheSize), failures);
         Range(options.MaxTips, 1, 100, nameof(options.MaxTips), failures);
         Range(options.MaxRequestBodyBytes, 1_024, 16 * 1024 * 1024, nameof(options.MaxRequestBodyBytes), failures);
+        Range(options.MaxSkillGraphBodyBytes, 1_024, 1024 * 1024 * 1024, nameof(options.MaxSkillGraphBodyBytes), failures);
         foreach (var (value, option) in new[] { (options.LearnerIdClaimType, nameof(options.LearnerIdClaimType)), (options.TenantIdClaimType, nameof(options.TenantIdClaimType)), (options.DisplayNameClaimType, nameof(options.DisplayNameClaimType)), (options.RoleClaimType, nameof(options.RoleClaimType)), (options.TeamClaimType, nameof(options.TeamClaimType)) })
         {
             if (string.IsNullOrWhiteSpace(value))

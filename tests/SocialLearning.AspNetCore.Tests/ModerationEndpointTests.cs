@@ -12,6 +12,80 @@ public sealed class ModerationEndpointTests : IAsyncLifetime
 
     private HttpClient Moderator => _app.Client("mona", roles: "moderator");
 
+    private const string Graph = """
+        {"skills":[
+          {"id":"esco-vat","name":"apply VAT rules","aliases":["sales tax"]},
+          {"id":"esco-close","name":"close the books","description":"Month-end closing."}],
+         "edges":[{"from":"esco-vat","to":"esco-close","kind":"Prerequisite"}]}
+        """;
+
+    [Fact]
+    public async Task The_learning_team_seeds_the_skill_graph_and_what_GET_skills_returns_can_be_sent_back_unchanged()
+    {
+        var seeded = await Moderator.PostJsonAsync("moderation/skills", Graph, method: "PUT");
+        var result = await seeded.JsonAsync();
+        Assert.True(seeded.StatusCode == HttpStatusCode.OK, result.ToString());
+        Assert.Equal((2, 1), (result.GetProperty("skillsCreated").GetInt32(), result.GetProperty("edgesAdded").GetInt32()));
+
+        var graph = await (await Moderator.GetAsync("skills")).Content.ReadAsStringAsync();
+        var again = await (await Moderator.PostJsonAsync("moderation/skills", graph, method: "PUT")).JsonAsync();
+        Assert.Equal(0, again.GetProperty("skillsCreated").GetInt32() + again.GetProperty("skillsUpdated").GetInt32() + again.GetProperty("edgesAdded").GetInt32() + again.GetProperty("edgesUpdated").GetInt32());
+        Assert.True(again.GetProperty("skillsUnchanged").GetInt32() >= 2);
+
+        var search = await (await _app.Client("bob").GetAsync("skills/search?q=sales%20tax")).JsonAsync();
+        Assert.Equal("esco-vat", search.GetProperty("skills")[0].GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"skills":[{"id":"a","name":"A"},{"id":"b","name":" "}]}""", 400, "skills[1].name")]
+    [InlineData("""{"skills":[{"id":"a","name":"A"}],"edges":[{"from":"a","to":"nowhere","kind":"Related"}]}""", 404, "edges[0].to")]
+    [InlineData("""{"skills":[{"id":"a","name":"A"}],"edges":[{"from":"a","to":"a","kind":"Related","weight":0.5}]}""", 400, "edges[0].to")]
+    [InlineData("""{"skills":[{"id":"a b","name":"A"}]}""", 400, "skills[0].id")]
+    [InlineData("""{"skills":[{"id":"a","name":"A","level":3}]}""", 400, "skills[0].level")]
+    public async Task A_bad_skill_graph_is_a_problem_naming_the_entry_and_nothing_is_written(string body, int status, string field)
+    {
+        var response = await Moderator.PostJsonAsync("moderation/skills", body, method: "PUT");
+        var problem = await response.JsonAsync();
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.DoesNotContain("   at ", problem.ToString(), StringComparison.Ordinal);
+        var skills = await (await Moderator.GetAsync("skills")).JsonAsync();
+        Assert.DoesNotContain(skills.GetProperty("skills").EnumerateArray(), s => s.GetProperty("id").GetString() == "a");
+    }
+
+    [Fact]
+    public async Task A_skill_graph_has_its_own_body_limit()
+    {
+        await using var app = await TestApp.StartAsync(o => o.MaxSkillGraphBodyBytes = 4_096);
+        var moderator = app.Client("mona", roles: "moderator");
+        var big = "{\"skills\":[" + string.Join(",", Enumerable.Range(0, 300).Select(i => $$"""{"id":"s{{i}}","name":"Skill {{i}}"}""")) + "]}";
+        Assert.InRange(big.Length, 4_097, 64 * 1024); // over this limit, under the one for other bodies
+
+        var refused = await moderator.PostJsonAsync("moderation/skills", big, method: "PUT");
+        var accepted = await moderator.PostJsonAsync("moderation/skills", Graph, method: "PUT");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("body_too_large", (await refused.JsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_prerequisite_cycle_is_a_conflict_and_only_the_learning_team_may_change_the_graph()
+    {
+        var cycle = await Moderator.PostJsonAsync("moderation/skills", """
+            {"skills":[{"id":"a","name":"A"},{"id":"b","name":"B"}],
+             "edges":[{"from":"a","to":"b","kind":"Prerequisite"},{"from":"b","to":"a","kind":"Prerequisite"}]}
+            """, method: "PUT");
+        Assert.Equal(HttpStatusCode.Conflict, cycle.StatusCode);
+        Assert.Equal("prerequisite_cycle", (await cycle.JsonAsync()).GetProperty("code").GetString());
+
+        var worker = await _app.Client("bob").PostJsonAsync("moderation/skills", Graph, method: "PUT");
+        Assert.Equal(HttpStatusCode.Forbidden, worker.StatusCode);
+        var skills = await (await Moderator.GetAsync("skills")).JsonAsync();
+        Assert.DoesNotContain(skills.GetProperty("skills").EnumerateArray(), s => s.GetProperty("id").GetString() is "a" or "esco-vat");
+    }
+
     [Fact]
     public async Task A_flag_hidden_tip_is_in_the_queue_with_its_flags_and_approving_it_restores_it()
     {

@@ -255,6 +255,52 @@ public sealed record SkillsView
     public required IReadOnlyList<SkillEdgeView> Edges { get; init; }
 }
 
+/// <summary>
+/// Body of <c>PUT /moderation/skills</c>: skills and edges to create or update (<see cref="ISkillService.ImportAsync"/>).
+/// The shape of <see cref="SkillsView"/>, so what <c>GET /skills</c> returns can be edited and sent back; a skill's
+/// <c>aliases</c> and <c>description</c> and an edge's <c>weight</c> (default 1) may be left out.
+/// </summary>
+public sealed record SkillGraphBody
+{
+    /// <summary>Skills.</summary>
+    public IReadOnlyList<SkillBody?>? Skills { get; init; }
+
+    /// <summary>Edges.</summary>
+    public IReadOnlyList<SkillEdgeBody?>? Edges { get; init; }
+}
+
+/// <summary>A skill in <see cref="SkillGraphBody"/>.</summary>
+public sealed record SkillBody
+{
+    /// <summary>Id.</summary>
+    public SkillId Id { get; init; }
+
+    /// <summary>Name, 1 to 200 characters.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Aliases: at most 50 of 1 to 200 characters.</summary>
+    public IReadOnlyList<string>? Aliases { get; init; }
+
+    /// <summary>Description, at most 4,000 characters.</summary>
+    public string? Description { get; init; }
+}
+
+/// <summary>An edge in <see cref="SkillGraphBody"/>.</summary>
+public sealed record SkillEdgeBody
+{
+    /// <summary>From.</summary>
+    public SkillId From { get; init; }
+
+    /// <summary>To.</summary>
+    public SkillId To { get; init; }
+
+    /// <summary>Kind: <c>Prerequisite</c>, <c>Related</c> or <c>Broader</c>.</summary>
+    public SkillEdgeKind Kind { get; init; }
+
+    /// <summary>Weight in (0, 1]; default 1.</summary>
+    public double? Weight { get; init; }
+}
+
 /// <summary>Answer of <c>GET /me</c>.</summary>
 public sealed record MeView
 {
@@ -373,6 +419,8 @@ public sealed record FlagView
 [JsonSerializable(typeof(MeView))]
 [JsonSerializable(typeof(ReviewQueueView))]
 [JsonSerializable(typeof(FeatureBody))]
+[JsonSerializable(typeof(SkillGraphBody))]
+[JsonSerializable(typeof(SkillImportResult))]
 [JsonSerializable(typeof(VotePatternsView))]
 [JsonSerializable(typeof(LearningInsightsReport))]
 internal sealed partial class SocialLearningJsonContext : JsonSerializerContext;
@@ -386,10 +434,32 @@ internal sealed class LearnerIdJsonConverter : JsonConverter<LearnerId>
 
 internal sealed class SkillIdJsonConverter : JsonConverter<SkillId>
 {
-    public override SkillId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException("Ids are only written.");
+    /// <summary>Skill ids are read in <c>PUT moderation/skills</c>; a bad one is an <see cref="InvalidIdJsonException"/> saying why.</summary>
+    public override SkillId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (SkillId.TryCreate(value, out var id))
+        {
+            return id;
+        }
+
+        try
+        {
+            _ = new SkillId(value!);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidIdJsonException(e.Message);
+        }
+
+        throw new InvalidIdJsonException("A skill id must be a JSON string.");
+    }
 
     public override void Write(Utf8JsonWriter writer, SkillId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
 }
+
+/// <summary>An id in a request body that is not a valid id; the message says why.</summary>
+internal sealed class InvalidIdJsonException(string message) : JsonException(message);
 
 internal sealed class ContributionIdJsonConverter : JsonConverter<ContributionId>
 {

@@ -37,6 +37,7 @@ internal static class SocialLearningEndpoints
         group.MapPost("/moderation/contributions/{id}/hide", Hide).WithName("SocialLearning.Hide");
         group.MapPost("/moderation/contributions/{id}/feature", Feature).WithName("SocialLearning.Feature");
         group.MapDelete("/moderation/contributions/{id}/feature", Unfeature).WithName("SocialLearning.Unfeature");
+        group.MapPut("/moderation/skills", ImportSkills).WithName("SocialLearning.ImportSkills");
     }
 
     internal static async Task<JsonHttpResult<ReviewQueueView>> GetReviewQueue(HttpContext http, EndpointServices s)
@@ -538,6 +539,19 @@ internal static class SocialLearningEndpoints
         }, SocialLearningJsonContext.Default.SkillsView);
     }
 
+    /// <summary>Creates or updates the tenant's skills and edges in one call (the learning team's), as <see cref="ISkillService.ImportAsync"/>.</summary>
+    internal static async Task<JsonHttpResult<SkillImportResult>> ImportSkills(HttpContext http, EndpointServices s)
+    {
+        var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
+        RequireLearningTeam(s, caller, "changing the skill graph");
+        var body = await ReadBodyAsync(http, s, SocialLearningJsonContext.Default.SkillGraphBody, s.Options.MaxSkillGraphBodyBytes).ConfigureAwait(false);
+        // A null entry stays null, so the service names it (skills[i] must not be null).
+        List<SkillDefinition> skills = [.. (body.Skills ?? []).Select(k => k is null ? null! : new SkillDefinition { Id = k.Id, Name = k.Name!, Aliases = k.Aliases!, Description = k.Description })];
+        List<SkillEdgeDefinition> edges = [.. (body.Edges ?? []).Select(e => e is null ? null! : new SkillEdgeDefinition { From = e.From, To = e.To, Kind = e.Kind, Weight = e.Weight ?? 1.0 })];
+        var result = await s.Skills.ImportAsync(caller.Tenant, skills, edges, http.RequestAborted).ConfigureAwait(false);
+        return Json(result, SocialLearningJsonContext.Default.SkillImportResult);
+    }
+
     internal static async Task<JsonHttpResult<SkillSearchView>> SearchSkills(HttpContext http, EndpointServices s)
     {
         var caller = await s.Callers.GetAsync(http).ConfigureAwait(false);
@@ -632,7 +646,10 @@ internal static class SocialLearningEndpoints
         return new MyFeedbackView { Vote = vote, Saved = saved, Dismissed = dismissed };
     }
 
-    private static async Task<T> ReadBodyAsync<T>(HttpContext http, EndpointServices s, JsonTypeInfo<T> typeInfo)
+    private static Task<T> ReadBodyAsync<T>(HttpContext http, EndpointServices s, JsonTypeInfo<T> typeInfo)
+        where T : class => ReadBodyAsync(http, s, typeInfo, s.Options.MaxRequestBodyBytes);
+
+    private static async Task<T> ReadBodyAsync<T>(HttpContext http, EndpointServices s, JsonTypeInfo<T> typeInfo, int max)
         where T : class
     {
         var request = http.Request;
@@ -641,7 +658,6 @@ internal static class SocialLearningEndpoints
             throw new RequestProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Send the body as application/json.", "unsupported_media_type", "Content-Type");
         }
 
-        var max = s.Options.MaxRequestBodyBytes;
         if (request.ContentLength > max)
         {
             throw new RequestProblemException(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"The body must be at most {max} bytes.", "body_too_large", "body");
@@ -668,7 +684,8 @@ internal static class SocialLearningEndpoints
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            throw new ArgumentException($"The JSON is not valid at '{field}' (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).", field, e);
+            var why = e is InvalidIdJsonException ? " " + e.Message : string.Empty;
+            throw new ArgumentException($"The JSON is not valid at '{field}' (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).{why}", field, e);
         }
 
         return value ?? throw new ArgumentException("The body must be a JSON object.", "body");
