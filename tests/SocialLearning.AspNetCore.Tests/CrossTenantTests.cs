@@ -32,6 +32,7 @@ public sealed class CrossTenantTests
 
         // The same learner ids exist in acme: ids collide across tenants, data must not.
         var acmeLearners = new[] { app.Client("zoe", "acme"), app.Client("zed", "acme"), app.Client("alice", "acme") };
+        var acmeModerator = app.Client("mona", "acme", roles: "moderator");
         await acmeLearners[2].ShareAsync("Acme's own tip", "acme body", contexts: "\"route:/invoices/new\"", skills: "\"invoicing\"");
 
         var probes = 0;
@@ -87,6 +88,7 @@ public sealed class CrossTenantTests
                 leaks.Add($"share by the other tenant's skill name: resolved ({(int)byName.StatusCode})");
             }
             await Probe("me", client.GetAsync("me"), false);
+            await Probe("skill graph edge to the other tenant's skill", acmeModerator.PostJsonAsync("moderation/skills", """{"skills":[{"id":"acme-own","name":"Own"}],"edges":[{"from":"acme-own","to":"gx-only-skill","kind":"Related"}]}""", method: "PUT"), true);
             await Probe("idempotency replay", client.PostJsonAsync("contributions", """{"title":"acme keyed","body":"acme","contextKeys":["route:/invoices/new"]}""", idempotencyKey: "shared-key"), false);
         }
 
@@ -94,6 +96,9 @@ public sealed class CrossTenantTests
         Assert.True(leaks.Count == 0, $"{leaks.Count} leaks in {probes} probes:\n" + string.Join("\n", leaks.Take(20)));
 
         // Nothing the probes tried changed the other tenant's data.
+        var globexSkill = await app.Store.GetSkillAsync(new TenantId("globex"), new SkillId("gx-only-skill"));
+        Assert.Equal(("Skill " + Marker, 1L), (globexSkill!.Name, globexSkill.Version));
+        Assert.Null(await app.Store.GetSkillAsync(new TenantId("acme"), new SkillId("acme-own"))); // refused whole
         foreach (var id in globexIds)
         {
             var stored = await app.Store.GetContributionAsync(new TenantId("globex"), new ContributionId(id));
