@@ -268,7 +268,11 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
         return new SkillGraph { Skills = skills, Edges = edges };
     }
 
-    /// <summary>How many writes an import keeps in flight: enough for SQLite's group commit to fill its transactions.</summary>
+    /// <summary>
+    /// How many writes an import keeps in flight: enough for SQLite's group commit to need few transactions, few enough
+    /// not to take a PostgreSQL app's whole connection pool (Npgsql's default is 100). 256 made the SQLite import of
+    /// SkillImportBenchmarks about twice as fast again (82 ms against 162 ms, one run under load).
+    /// </summary>
     private const int ImportConcurrency = 64;
 
     /// <summary>
