@@ -1,7 +1,11 @@
+using Microsoft.Extensions.Logging;
+
 namespace SocialLearning.Services;
 
-internal sealed class SkillService(ISocialLearningStore store, SkillCatalog catalog, TimeProvider time) : ISkillService
+internal sealed partial class SkillService(ISocialLearningStore store, SkillCatalog catalog, TimeProvider time, ILogger<SkillService>? logger = null) : ISkillService
 {
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     // Serialises prerequisite-edge additions per process so two concurrent adds cannot close a cycle
     // between them. Across processes the graph algorithms still detect and report a cycle.
     private readonly SemaphoreSlim _edgeGate = new(1, 1);
@@ -163,6 +167,7 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
                 }
             }, cancellationToken).ConfigureAwait(false);
 
+            LogImported(_logger, tenant.Value, created, updated, unchanged, added, replaced, kept);
             return new SkillImportResult { SkillsCreated = created, SkillsUpdated = updated, SkillsUnchanged = unchanged, EdgesAdded = added, EdgesUpdated = replaced, EdgesUnchanged = kept };
         }
         finally
@@ -367,4 +372,7 @@ internal sealed class SkillService(ISocialLearningStore store, SkillCatalog cata
             }
         }
     }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Skill graph imported into tenant {Tenant}: skills {Created} created, {Updated} updated, {Unchanged} unchanged; edges {Added} added, {Replaced} updated, {Kept} unchanged")]
+    private static partial void LogImported(ILogger logger, string tenant, int created, int updated, int unchanged, int added, int replaced, int kept);
 }

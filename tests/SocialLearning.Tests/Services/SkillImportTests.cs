@@ -230,6 +230,22 @@ public sealed class SkillImportTests
     }
 
     [Fact]
+    public async Task An_import_logs_what_it_wrote_once()
+    {
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        services.AddSocialLearning().UseInMemoryStorage();
+        await using var provider = services.BuildServiceProvider();
+        var tenant = new TenantId("logged");
+
+        await provider.GetRequiredService<ISkillService>().ImportAsync(tenant, [Skill("a"), Skill("b")], [Edge("a", "b")]);
+
+        var entry = Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), r => r.Category == typeof(SocialLearning.Services.SkillService).FullName);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, entry.Level);
+        Assert.Equal("Skill graph imported into tenant logged: skills 2 created, 0 updated, 0 unchanged; edges 1 added, 0 updated, 0 unchanged", entry.Message);
+    }
+
+    [Fact]
     public void FindCycle_walks_a_long_chain_without_recursion_and_finds_a_back_edge()
     {
         var ids = Enumerable.Range(0, 200_000).Select(i => new SkillId($"n{i}")).ToArray();
