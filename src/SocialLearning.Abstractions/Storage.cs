@@ -102,6 +102,24 @@ public interface ISocialLearningStore
     Task<long> GetHeadPositionAsync(CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// Optional for a store: adds many skills and skill edges of one tenant in one transaction. <c>ISkillService.ImportAsync</c>
+/// (seeding a skill graph from a taxonomy) uses it when the registered store implements it, and otherwise writes one
+/// skill or edge at a time through <see cref="ISocialLearningStore"/>. The shipped stores implement it; the conformance
+/// suite <c>SkillGraphBatchWriterConformanceTests</c> (namespace <c>SocialLearning.Testing.Storage.Optional</c>) checks one.
+/// </summary>
+public interface ISkillGraphBatchWriter
+{
+    /// <summary>
+    /// Creates every skill in <paramref name="skills"/> (version 1; each of <paramref name="tenant"/>), then adds every edge in
+    /// <paramref name="edges"/> that does not exist yet, in one transaction, appending one change per skill and per added
+    /// edge in that order. All or nothing: a skill id that exists (<see cref="DuplicateEntityException"/>) or an edge to a
+    /// skill the tenant does not have (<see cref="EntityNotFoundException"/>) leaves the store as it was. Returns how many
+    /// edges were added.
+    /// </summary>
+    Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default);
+}
+
 /// <summary>What an interaction write did.</summary>
 public enum InteractionOutcome
 {

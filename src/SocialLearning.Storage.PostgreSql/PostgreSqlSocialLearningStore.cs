@@ -13,7 +13,7 @@ namespace SocialLearning.Storage.PostgreSql;
 /// (<c>set_config('sociallearning.tenant', …, true)</c>), so row-level security applies and a pooled connection never
 /// carries a tenant into the next use. Transient failures are retried with exponential backoff and jitter.
 /// </summary>
-internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningStore, IChangeNotifier, IAsyncDisposable, IDisposable
+internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningStore, ISkillGraphBatchWriter, IChangeNotifier, IAsyncDisposable, IDisposable
 {
     private const int PageSize = 1000;
 

@@ -11,7 +11,7 @@ namespace SocialLearning.Storage.Sqlite;
 /// transaction as the fact they derive from. The file is opened (created and migrated when needed) on first use.
 /// Several processes may use the same file. Dispose it to finish queued writes and close the file.
 /// </summary>
-public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposable, IAsyncDisposable
+public sealed class SqliteSocialLearningStore : ISocialLearningStore, ISkillGraphBatchWriter, IDisposable, IAsyncDisposable
 {
     private const string CounterColumns = "views, helpful, not_helpful, saves, dismissals, shares, accepts, endorsements, flags";
     private const string ChangeColumns = "position, tenant, kind, entity_id, version, learner, interaction_kind, occurred_ticks, occurred_offset";
@@ -219,6 +219,42 @@ public sealed class SqliteSocialLearningStore : ISocialLearningStore, IDisposabl
 
             AppendChange(s, edge.Tenant, ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default);
             return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One write on the writer thread, so one transaction (its own SAVEPOINT: a failure rolls back the batch alone).</remarks>
+    public Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.SkillGraph(tenant, skills, edges);
+        return Write(s =>
+        {
+            foreach (var skill in skills)
+            {
+                var json = JsonSerializer.Serialize(skill with { Version = 1 }, SqliteJsonContext.Default.Skill);
+                if (s.Execute("INSERT OR IGNORE INTO skills (tenant, id, version, data) VALUES (@p0, @p1, 1, @p2)", tenant.Value, skill.Id.Value, json) == 0)
+                {
+                    throw new DuplicateEntityException(nameof(Skill), skill.Id.Value);
+                }
+
+                AppendChange(s, tenant, ChangeKind.SkillCreated, skill.Id.Value, 1, skill.CreatedAt);
+            }
+
+            var added = 0;
+            for (var i = 0; i < edges.Count; i++)
+            {
+                var edge = edges[i];
+                RequireSkill(s, tenant, edge.From, $"edges[{i}].From");
+                RequireSkill(s, tenant, edge.To, $"edges[{i}].To");
+                if (s.Execute("INSERT OR IGNORE INTO skill_edges (tenant, from_id, to_id, kind, weight) VALUES (@p0, @p1, @p2, @p3, @p4)",
+                        tenant.Value, edge.From.Value, edge.To.Value, (long)edge.Kind, edge.Weight) == 1)
+                {
+                    AppendChange(s, tenant, ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default);
+                    added++;
+                }
+            }
+
+            return added;
         }, cancellationToken);
     }
 

@@ -29,3 +29,5 @@ public sealed class InMemoryConcurrencyTests : ConcurrencyConformanceTests<InMem
 public sealed class InMemoryInputValidationTests : InputValidationConformanceTests<InMemoryStoreFactory>;
 
 public sealed class InMemoryCancellationTests : CancellationConformanceTests<InMemoryStoreFactory>;
+
+public sealed class InMemorySkillGraphBatchTests : SocialLearning.Testing.Storage.Optional.SkillGraphBatchWriterConformanceTests<InMemoryStoreFactory>;

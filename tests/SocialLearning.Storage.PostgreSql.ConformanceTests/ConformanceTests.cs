@@ -62,3 +62,5 @@ public sealed class PostgreSqlConcurrencyTests : ConcurrencyConformanceTests<Pos
 public sealed class PostgreSqlInputValidationTests : InputValidationConformanceTests<PostgreSqlStoreFactory>;
 
 public sealed class PostgreSqlCancellationTests : CancellationConformanceTests<PostgreSqlStoreFactory>;
+
+public sealed class PostgreSqlSkillGraphBatchTests : SocialLearning.Testing.Storage.Optional.SkillGraphBatchWriterConformanceTests<PostgreSqlStoreFactory>;

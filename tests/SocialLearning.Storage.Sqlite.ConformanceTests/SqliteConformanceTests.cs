@@ -21,3 +21,5 @@ public sealed class SqliteConcurrencyTests : ConcurrencyConformanceTests<SqliteS
 public sealed class SqliteInputValidationTests : InputValidationConformanceTests<SqliteStoreFactory>;
 
 public sealed class SqliteCancellationTests : CancellationConformanceTests<SqliteStoreFactory>;
+
+public sealed class SqliteSkillGraphBatchTests : SocialLearning.Testing.Storage.Optional.SkillGraphBatchWriterConformanceTests<SqliteStoreFactory>;

@@ -48,9 +48,9 @@ public interface ISkillService
     /// <see cref="ArgumentException"/> naming it (<c>skills[3].Name</c>, <c>edges[7].Weight</c>), a skill defined twice or
     /// an edge listed twice too, an edge to a skill that is neither in <paramref name="skills"/> nor stored is an
     /// <see cref="EntityNotFoundException"/> naming <c>edges[i].From</c> or <c>.To</c>, and prerequisite edges that
-    /// would close a cycle with each other or with stored ones are a <see cref="SkillGraphCycleException"/>. Writes are
-    /// issued many at a time (stores that commit concurrent writes together, such as SQLite, then need few
-    /// transactions), skills before edges. A store failure or cancellation midway leaves what was written so far; run
+    /// would close a cycle with each other or with stored ones are a <see cref="SkillGraphCycleException"/>. New skills
+    /// and edges go to the store in batches of one transaction each when it implements <see cref="ISkillGraphBatchWriter"/>,
+    /// the rest as single writes many at a time; skills before edges. A store failure or cancellation midway leaves what was written so far; run
     /// the import again to finish it.
     /// </summary>
     Task<SkillImportResult> ImportAsync(TenantId tenant, IReadOnlyList<SkillDefinition> skills, IReadOnlyList<SkillEdgeDefinition>? edges = null, CancellationToken cancellationToken = default);

@@ -122,7 +122,29 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
             }
 
             int created = 0, updated = 0, unchanged = 0;
-            await ForEachAsync(desired, async (skill, ct) =>
+            var rest = desired;
+            if (store is ISkillGraphBatchWriter batch)
+            {
+                // New skills in a few transactions; what the batch cannot take (a skill created meanwhile) goes one by one.
+                var now = time.GetUtcNow();
+                rest = [];
+                foreach (var chunk in desired.Where(k => !stored.ContainsKey(k.Id)).Select(k => k with { CreatedAt = now }).Chunk(BatchSize))
+                {
+                    try
+                    {
+                        await batch.AddSkillGraphAsync(tenant, chunk, [], cancellationToken).ConfigureAwait(false);
+                        created += chunk.Length;
+                    }
+                    catch (DuplicateEntityException)
+                    {
+                        rest.AddRange(chunk);
+                    }
+                }
+
+                rest.AddRange(desired.Where(k => stored.ContainsKey(k.Id)));
+            }
+
+            await ForEachAsync(rest, async (skill, ct) =>
             {
                 var outcome = await UpsertAsync(skill, stored.GetValueOrDefault(skill.Id), skipUnchanged: true, ct).ConfigureAwait(false);
                 if (outcome.Written is null)
@@ -140,7 +162,22 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
             }, cancellationToken).ConfigureAwait(false);
 
             int added = 0, replaced = 0, kept = 0;
-            await ForEachAsync(edges, async (edge, ct) =>
+            var edgesLeft = edges;
+            if (store is ISkillGraphBatchWriter edgeBatch)
+            {
+                var missing = edges.Where(e => !storedEdges.ContainsKey((e.From, e.To, e.Kind)))
+                    .Select(e => new SkillEdge { Tenant = tenant, From = e.From, To = e.To, Kind = e.Kind, Weight = e.Weight });
+                foreach (var chunk in missing.Chunk(BatchSize))
+                {
+                    var chunkAdded = await edgeBatch.AddSkillGraphAsync(tenant, [], chunk, cancellationToken).ConfigureAwait(false);
+                    added += chunkAdded;
+                    kept += chunk.Length - chunkAdded; // added meanwhile by another writer
+                }
+
+                edgesLeft = [.. edges.Where(e => storedEdges.ContainsKey((e.From, e.To, e.Kind)))];
+            }
+
+            await ForEachAsync(edgesLeft, async (edge, ct) =>
             {
                 var skillEdge = new SkillEdge { Tenant = tenant, From = edge.From, To = edge.To, Kind = edge.Kind, Weight = edge.Weight };
                 if (storedEdges.TryGetValue((edge.From, edge.To, edge.Kind), out var weight))
@@ -272,6 +309,9 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
 
         return new SkillGraph { Skills = skills, Edges = edges };
     }
+
+    /// <summary>Skills or edges per transaction when the store takes batches (<see cref="ISkillGraphBatchWriter"/>).</summary>
+    private const int BatchSize = 2_000;
 
     /// <summary>
     /// How many writes an import keeps in flight: enough for SQLite's group commit to need few transactions, few enough

@@ -7,7 +7,7 @@ namespace SocialLearning.Storage;
 /// Every write takes one lock, so commit order is the order writes take it. Use it for tests, samples and
 /// single-process apps that can lose their data on restart.
 /// </summary>
-public sealed class InMemorySocialLearningStore : ISocialLearningStore
+public sealed class InMemorySocialLearningStore : ISocialLearningStore, ISkillGraphBatchWriter
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(TenantId, LearnerId), Learner> _learners = [];
@@ -174,6 +174,56 @@ public sealed class InMemorySocialLearningStore : ISocialLearningStore
             _edges[key] = edge;
             Append(edge.Tenant, ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default);
             return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.SkillGraph(tenant, skills, edges);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            // Every check before the first write: all or nothing.
+            var batch = new HashSet<SkillId>(skills.Count);
+            foreach (var skill in skills)
+            {
+                if (_skills.ContainsKey((tenant, skill.Id)))
+                {
+                    throw new DuplicateEntityException(nameof(Skill), skill.Id.Value);
+                }
+
+                batch.Add(skill.Id);
+            }
+
+            for (var i = 0; i < edges.Count; i++)
+            {
+                foreach (var (end, field) in new[] { (edges[i].From, ".From"), (edges[i].To, ".To") })
+                {
+                    if (!batch.Contains(end) && !_skills.ContainsKey((tenant, end)))
+                    {
+                        throw new EntityNotFoundException(nameof(Skill), end.Value, $"edges[{i}]{field}");
+                    }
+                }
+            }
+
+            foreach (var skill in skills)
+            {
+                _skills[(tenant, skill.Id)] = skill with { Version = 1 };
+                Append(tenant, ChangeKind.SkillCreated, skill.Id.Value, 1, skill.CreatedAt);
+            }
+
+            var added = 0;
+            foreach (var edge in edges)
+            {
+                if (_edges.TryAdd((tenant, edge.From, edge.To, edge.Kind), edge))
+                {
+                    Append(tenant, ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default);
+                    added++;
+                }
+            }
+
+            return Task.FromResult(added);
         }
     }
 

@@ -26,6 +26,40 @@ public static class StoreArguments
         }
     }
 
+    /// <summary>
+    /// The checks of <see cref="ISkillGraphBatchWriter.AddSkillGraphAsync"/>: lists set, every skill and edge of
+    /// <paramref name="tenant"/>, no skill id twice.
+    /// </summary>
+    public static void SkillGraph(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges)
+    {
+        Tenant(tenant);
+        ArgumentNullException.ThrowIfNull(skills);
+        ArgumentNullException.ThrowIfNull(edges);
+        var ids = new HashSet<SkillId>(skills.Count);
+        for (var i = 0; i < skills.Count; i++)
+        {
+            Entity(skills[i], tenant, $"skills[{i}]");
+            if (skills[i].Tenant != tenant)
+            {
+                throw new ArgumentException($"skills[{i}] belongs to tenant '{skills[i].Tenant}', not '{tenant}'.", $"skills[{i}]");
+            }
+
+            if (!ids.Add(skills[i].Id))
+            {
+                throw new ArgumentException($"skills[{i}]: the id '{skills[i].Id}' is in the batch twice.", $"skills[{i}]");
+            }
+        }
+
+        for (var i = 0; i < edges.Count; i++)
+        {
+            Entity(edges[i], tenant, $"edges[{i}]");
+            if (edges[i].Tenant != tenant)
+            {
+                throw new ArgumentException($"edges[{i}] belongs to tenant '{edges[i].Tenant}', not '{tenant}'.", $"edges[{i}]");
+            }
+        }
+    }
+
     /// <summary>Throws when an idempotency key is present but blank or longer than 200 characters.</summary>
     public static void IdempotencyKey(string? key)
     {
