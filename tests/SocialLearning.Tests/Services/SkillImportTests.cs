@@ -246,6 +246,31 @@ public sealed class SkillImportTests
     }
 
     [Fact]
+    public async Task A_store_that_takes_batches_gets_new_skills_and_edges_2000_at_a_time_and_a_skill_created_meanwhile_is_written_alone()
+    {
+        var inner = new InMemorySocialLearningStore();
+        var tenant = new TenantId("batched");
+        var store = BatchingStore.Wrap(inner);
+        var control = (BatchingStore)(object)store;
+        var services = new ServiceCollection();
+        services.AddSocialLearning();
+        services.AddSingleton(store);
+        await using var provider = services.BuildServiceProvider();
+        var skills = Taxonomy(4_500);
+        SkillEdgeDefinition[] edges = [.. Enumerable.Range(1, 2_500).Select(i => Edge($"s{i:D4}", $"s{i - 1:D4}", SkillEdgeKind.Broader))];
+
+        // Another writer creates s0007 (with another name) just before the first batch arrives.
+        control.BeforeFirstBatch = () => inner.CreateSkillAsync(new Skill { Tenant = tenant, Id = new SkillId("s0007"), Name = "Created meanwhile", CreatedAt = DateTimeOffset.UnixEpoch });
+        var result = await provider.GetRequiredService<ISkillService>().ImportAsync(tenant, skills, edges);
+
+        Assert.Equal(["skills 2000", "skills 2000", "skills 500", "edges 2000", "edges 500"], control.Batches);
+        Assert.Equal(2_000, control.SingleCreates); // the first batch failed whole and went one by one (s0007's create failed, then it was updated)
+        Assert.Equal(new SkillImportResult { SkillsCreated = 4_499, SkillsUpdated = 1, SkillsUnchanged = 0, EdgesAdded = 2_500, EdgesUpdated = 0, EdgesUnchanged = 0 }, result);
+        Assert.Equal("Skill 7", (await inner.GetSkillAsync(tenant, new SkillId("s0007")))!.Name);
+        Assert.Equal(4_500, inner.ListSkillsAsync(tenant).ToBlockingEnumerable().Count());
+    }
+
+    [Fact]
     public void FindCycle_walks_a_long_chain_without_recursion_and_finds_a_back_edge()
     {
         var ids = Enumerable.Range(0, 200_000).Select(i => new SkillId($"n{i}")).ToArray();
@@ -328,6 +353,62 @@ public sealed class SkillImportTests
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    /// <summary>A store that takes batches (it implements <see cref="ISkillGraphBatchWriter"/>) and records them.</summary>
+    public class BatchingStore : System.Reflection.DispatchProxy, ISkillGraphBatchWriter
+    {
+        private InMemorySocialLearningStore _inner = null!;
+
+        public List<string> Batches { get; } = [];
+
+        public int SingleCreates { get; private set; }
+
+        public Func<Task>? BeforeFirstBatch { get; set; }
+
+        public static ISocialLearningStore Wrap(InMemorySocialLearningStore inner)
+        {
+            var store = Create<ISocialLearningStore, BatchingStore>();
+            ((BatchingStore)(object)store)._inner = inner;
+            return store;
+        }
+
+        public async Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default)
+        {
+            lock (Batches)
+            {
+                Batches.Add(skills.Count > 0 ? $"skills {skills.Count}" : $"edges {edges.Count}");
+            }
+
+            if (BeforeFirstBatch is { } before)
+            {
+                BeforeFirstBatch = null;
+                await before();
+            }
+
+            return await _inner.AddSkillGraphAsync(tenant, skills, edges, cancellationToken);
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(ISocialLearningStore.CreateSkillAsync))
+            {
+                lock (Batches)
+                {
+                    SingleCreates++;
+                }
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+                throw;
             }
         }
     }
