@@ -206,20 +206,37 @@ internal sealed partial class PostgreSqlSocialLearningStore
             cancellationToken);
     }
 
+    /// <summary>Rows per round trip of <see cref="AddSkillGraphAsync"/>.</summary>
+    private const int RowsPerRoundTrip = 500;
+
     /// <inheritdoc />
-    /// <remarks>One transaction (one commit and one numbering of the feed for the whole batch); an edge costs one round trip plus its change.</remarks>
+    /// <remarks>
+    /// One transaction (one commit and one numbering of the feed for the whole batch); the inserts go
+    /// <see cref="RowsPerRoundTrip"/> statements to a round trip, and the changes with the COMMIT.
+    /// </remarks>
     public Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default)
     {
         StoreArguments.SkillGraph(tenant, skills, edges);
+        var insertSkill = Q($"INSERT INTO {{S}}.skills ({SkillColumns}) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) ON CONFLICT DO NOTHING");
+        var insertEdge = Q("""
+            INSERT INTO {S}.skill_edges (tenant_id, from_id, to_id, kind, weight)
+            SELECT $1, $2, $3, $4, $5
+            WHERE EXISTS (SELECT 1 FROM {S}.skills WHERE tenant_id = $1 AND id = $2)
+              AND EXISTS (SELECT 1 FROM {S}.skills WHERE tenant_id = $1 AND id = $3)
+            ON CONFLICT DO NOTHING
+            """);
         return WriteAsync(
             tenant,
             async (w, ct) =>
             {
-                foreach (var skill in skills)
+                for (var from = 0; from < skills.Count; from += RowsPerRoundTrip)
                 {
-                    var insert = w.Command($"INSERT INTO {{S}}.skills ({SkillColumns}) VALUES ($1, $2, $3, $4, $5, 1, $6, $7) ON CONFLICT DO NOTHING");
-                    await using (insert.ConfigureAwait(false))
+                    var count = Math.Min(RowsPerRoundTrip, skills.Count - from);
+                    var commands = new List<NpgsqlBatchCommand>(count);
+                    for (var i = from; i < from + count; i++)
                     {
+                        var skill = skills[i];
+                        var insert = new NpgsqlBatchCommand(insertSkill);
                         insert.Parameters.Add(Text(tenant.Value));
                         insert.Parameters.Add(Text(skill.Id.Value));
                         insert.Parameters.Add(Text(skill.Name));
@@ -227,48 +244,55 @@ internal sealed partial class PostgreSqlSocialLearningStore
                         insert.Parameters.Add(Text(skill.Description));
                         insert.Parameters.Add(Big(Ticks(skill.CreatedAt)));
                         insert.Parameters.Add(Small(OffsetMinutes(skill.CreatedAt)));
-                        if (await w.NonQueryAsync(insert, ct).ConfigureAwait(false) == 0)
+                        commands.Add(insert);
+                    }
+
+                    var affected = await w.NonQueryBatchAsync(commands, ct).ConfigureAwait(false);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var skill = skills[from + i];
+                        if (affected[i] == 0)
                         {
                             throw new DuplicateEntityException(nameof(Skill), skill.Id.Value);
                         }
-                    }
 
-                    await w.AppendChangeAsync(ChangeKind.SkillCreated, skill.Id.Value, 1, skill.CreatedAt, null, null, ct).ConfigureAwait(false);
+                        await w.AppendChangeAsync(ChangeKind.SkillCreated, skill.Id.Value, 1, skill.CreatedAt, null, null, ct).ConfigureAwait(false);
+                    }
                 }
 
                 var added = 0;
-                for (var i = 0; i < edges.Count; i++)
+                for (var from = 0; from < edges.Count; from += RowsPerRoundTrip)
                 {
-                    var edge = edges[i];
-
-                    // Both ends checked in the insert itself; only when nothing was inserted is it worth asking why.
-                    var insert = w.Command("""
-                        INSERT INTO {S}.skill_edges (tenant_id, from_id, to_id, kind, weight)
-                        SELECT $1, $2, $3, $4, $5
-                        WHERE EXISTS (SELECT 1 FROM {S}.skills WHERE tenant_id = $1 AND id = $2)
-                          AND EXISTS (SELECT 1 FROM {S}.skills WHERE tenant_id = $1 AND id = $3)
-                        ON CONFLICT DO NOTHING
-                        """);
-                    int inserted;
-                    await using (insert.ConfigureAwait(false))
+                    var count = Math.Min(RowsPerRoundTrip, edges.Count - from);
+                    var commands = new List<NpgsqlBatchCommand>(count);
+                    for (var i = from; i < from + count; i++)
                     {
+                        var edge = edges[i];
+
+                        // Both ends are checked in the insert itself; only when nothing was inserted is it worth asking why.
+                        var insert = new NpgsqlBatchCommand(insertEdge);
                         insert.Parameters.Add(Text(tenant.Value));
                         insert.Parameters.Add(Text(edge.From.Value));
                         insert.Parameters.Add(Text(edge.To.Value));
                         insert.Parameters.Add(Small((int)edge.Kind));
                         insert.Parameters.Add(Float(edge.Weight));
-                        inserted = await w.NonQueryAsync(insert, ct).ConfigureAwait(false);
+                        commands.Add(insert);
                     }
 
-                    if (inserted == 0)
+                    var affected = await w.NonQueryBatchAsync(commands, ct).ConfigureAwait(false);
+                    for (var i = 0; i < count; i++)
                     {
-                        await RequireAsync(w, "skills", nameof(Skill), edge.From.Value, $"edges[{i}].From", ct).ConfigureAwait(false);
-                        await RequireAsync(w, "skills", nameof(Skill), edge.To.Value, $"edges[{i}].To", ct).ConfigureAwait(false);
-                        continue; // the edge exists
-                    }
+                        var edge = edges[from + i];
+                        if (affected[i] == 0)
+                        {
+                            await RequireAsync(w, "skills", nameof(Skill), edge.From.Value, $"edges[{from + i}].From", ct).ConfigureAwait(false);
+                            await RequireAsync(w, "skills", nameof(Skill), edge.To.Value, $"edges[{from + i}].To", ct).ConfigureAwait(false);
+                            continue; // the edge exists
+                        }
 
-                    await w.AppendChangeAsync(ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default, null, null, ct).ConfigureAwait(false);
-                    added++;
+                        await w.AppendChangeAsync(ChangeKind.SkillEdgeAdded, StoreArguments.EdgeEntityId(edge.From, edge.To, edge.Kind), 0, default, null, null, ct).ConfigureAwait(false);
+                        added++;
+                    }
                 }
 
                 return added;

@@ -583,6 +583,35 @@ internal sealed partial class PostgreSqlSocialLearningStore : ISocialLearningSto
             return batch.BatchCommands[^1].RecordsAffected;
         }
 
+        /// <summary>
+        /// Runs <paramref name="commands"/> (SQL with <c>{S}</c> already replaced) in one round trip, after BEGIN when the
+        /// write has not begun, and returns each one's rows affected. For bulk writes.
+        /// </summary>
+        public async Task<int[]> NonQueryBatchAsync(IReadOnlyList<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+        {
+            var batch = new NpgsqlBatch(Connection);
+            _batches.Add(batch);
+            if (!_begun)
+            {
+                _begun = true;
+                await AddBeginAsync(Connection, batch, Tenant.Value, allTenants: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var command in commands)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var affected = new int[commands.Count];
+            for (var i = 0; i < affected.Length; i++)
+            {
+                affected[i] = commands[i].RecordsAffected;
+            }
+
+            return affected;
+        }
+
         public async Task<object?> ScalarAsync(NpgsqlCommand command, CancellationToken cancellationToken)
         {
             var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
