@@ -28,28 +28,7 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
         Guard.Tenant(tenant);
         ArgumentNullException.ThrowIfNull(skills);
         edges ??= [];
-        var desired = new List<Skill>(skills.Count);
-        var defined = new Dictionary<SkillId, int>(skills.Count);
-        for (var i = 0; i < skills.Count; i++)
-        {
-            var field = $"skills[{i}]";
-            var skill = skills[i] ?? throw new ArgumentException($"{field} must not be null.", field);
-            Guard.Set(skill.Id, field + ".Id");
-            if (!defined.TryAdd(skill.Id, i))
-            {
-                throw new ArgumentException($"{field}.Id '{skill.Id}' is defined twice (also skills[{defined[skill.Id]}]).", field + ".Id");
-            }
-
-            desired.Add(new Skill
-            {
-                Tenant = tenant,
-                Id = skill.Id,
-                Name = Guard.Text(skill.Name, field + ".Name", 200).Trim(),
-                Aliases = Guard.Labels(skill.Aliases, field + ".Aliases"),
-                Description = skill.Description is null ? null : Guard.Text(skill.Description, field + ".Description", 4_000),
-            });
-        }
-
+        var (desired, defined) = CheckSkills(tenant, skills);
         var prerequisites = edges.Any(e => e is { Kind: SkillEdgeKind.Prerequisite });
         if (prerequisites)
         {
@@ -72,43 +51,7 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
                 storedEdges[(e.From, e.To, e.Kind)] = e.Weight;
             }
 
-            var listed = new Dictionary<(SkillId, SkillId, SkillEdgeKind), int>(edges.Count);
-            for (var i = 0; i < edges.Count; i++)
-            {
-                var field = $"edges[{i}]";
-                var edge = edges[i] ?? throw new ArgumentException($"{field} must not be null.", field);
-                Guard.Set(edge.From, field + ".From");
-                Guard.Set(edge.To, field + ".To");
-                if (!Enum.IsDefined(edge.Kind))
-                {
-                    throw new ArgumentOutOfRangeException(field + ".Kind", edge.Kind, $"{field}.Kind is not a defined edge kind.");
-                }
-
-                if (edge.From == edge.To)
-                {
-                    throw new ArgumentException($"{field}: a skill cannot have an edge to itself ('{edge.From}').", field + ".To");
-                }
-
-                if (!(edge.Weight > 0 && edge.Weight <= 1))
-                {
-                    throw new ArgumentOutOfRangeException(field + ".Weight", edge.Weight, $"{field}.Weight must be in (0, 1].");
-                }
-
-                if (!defined.ContainsKey(edge.From) && !stored.ContainsKey(edge.From))
-                {
-                    throw new EntityNotFoundException(nameof(Skill), edge.From.Value, field + ".From");
-                }
-
-                if (!defined.ContainsKey(edge.To) && !stored.ContainsKey(edge.To))
-                {
-                    throw new EntityNotFoundException(nameof(Skill), edge.To.Value, field + ".To");
-                }
-
-                if (!listed.TryAdd((edge.From, edge.To, edge.Kind), i))
-                {
-                    throw new ArgumentException($"{field} ({edge.From} -> {edge.To}, {edge.Kind}) is listed twice (also edges[{listed[(edge.From, edge.To, edge.Kind)]}]).", field);
-                }
-            }
+            CheckEdges(edges, defined, stored);
 
             if (prerequisites)
             {
@@ -121,89 +64,8 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
                 }
             }
 
-            int created = 0, updated = 0, unchanged = 0;
-            var rest = desired;
-            if (store is ISkillGraphBatchWriter batch)
-            {
-                // New skills in a few transactions; what the batch cannot take (a skill created meanwhile) goes one by one.
-                var now = time.GetUtcNow();
-                rest = [];
-                foreach (var chunk in desired.Where(k => !stored.ContainsKey(k.Id)).Select(k => k with { CreatedAt = now }).Chunk(BatchSize))
-                {
-                    try
-                    {
-                        await batch.AddSkillGraphAsync(tenant, chunk, [], cancellationToken).ConfigureAwait(false);
-                        created += chunk.Length;
-                    }
-                    catch (DuplicateEntityException)
-                    {
-                        rest.AddRange(chunk);
-                    }
-                }
-
-                rest.AddRange(desired.Where(k => stored.ContainsKey(k.Id)));
-            }
-
-            await ForEachAsync(rest, async (skill, ct) =>
-            {
-                var outcome = await UpsertAsync(skill, stored.GetValueOrDefault(skill.Id), skipUnchanged: true, ct).ConfigureAwait(false);
-                if (outcome.Written is null)
-                {
-                    Interlocked.Increment(ref unchanged);
-                }
-                else if (outcome.Created)
-                {
-                    Interlocked.Increment(ref created);
-                }
-                else
-                {
-                    Interlocked.Increment(ref updated);
-                }
-            }, cancellationToken).ConfigureAwait(false);
-
-            int added = 0, replaced = 0, kept = 0;
-            var edgesLeft = edges;
-            if (store is ISkillGraphBatchWriter edgeBatch)
-            {
-                var missing = edges.Where(e => !storedEdges.ContainsKey((e.From, e.To, e.Kind)))
-                    .Select(e => new SkillEdge { Tenant = tenant, From = e.From, To = e.To, Kind = e.Kind, Weight = e.Weight });
-                foreach (var chunk in missing.Chunk(BatchSize))
-                {
-                    var chunkAdded = await edgeBatch.AddSkillGraphAsync(tenant, [], chunk, cancellationToken).ConfigureAwait(false);
-                    added += chunkAdded;
-                    kept += chunk.Length - chunkAdded; // added meanwhile by another writer
-                }
-
-                edgesLeft = [.. edges.Where(e => storedEdges.ContainsKey((e.From, e.To, e.Kind)))];
-            }
-
-            await ForEachAsync(edgesLeft, async (edge, ct) =>
-            {
-                var skillEdge = new SkillEdge { Tenant = tenant, From = edge.From, To = edge.To, Kind = edge.Kind, Weight = edge.Weight };
-                if (storedEdges.TryGetValue((edge.From, edge.To, edge.Kind), out var weight))
-                {
-                    if (weight == edge.Weight)
-                    {
-                        Interlocked.Increment(ref kept);
-                        return;
-                    }
-
-                    await store.RemoveSkillEdgeAsync(tenant, edge.From, edge.To, edge.Kind, ct).ConfigureAwait(false);
-                    await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false);
-                    Interlocked.Increment(ref replaced);
-                    return;
-                }
-
-                if (await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref added);
-                }
-                else
-                {
-                    Interlocked.Increment(ref kept); // added meanwhile by another writer
-                }
-            }, cancellationToken).ConfigureAwait(false);
-
+            var (created, updated, unchanged) = await WriteSkillsAsync(tenant, desired, stored, cancellationToken).ConfigureAwait(false);
+            var (added, replaced, kept) = await WriteEdgesAsync(tenant, edges, storedEdges, cancellationToken).ConfigureAwait(false);
             LogImported(_logger, tenant.Value, created, updated, unchanged, added, replaced, kept);
             return new SkillImportResult { SkillsCreated = created, SkillsUpdated = updated, SkillsUnchanged = unchanged, EdgesAdded = added, EdgesUpdated = replaced, EdgesUnchanged = kept };
         }
@@ -214,6 +76,172 @@ internal sealed partial class SkillService(ISocialLearningStore store, SkillCata
                 _edgeGate.Release();
             }
         }
+    }
+
+    /// <summary>The skills as they would be stored (name trimmed), after checking every entry; and where each id is defined.</summary>
+    private static (List<Skill> Desired, Dictionary<SkillId, int> Defined) CheckSkills(TenantId tenant, IReadOnlyList<SkillDefinition> skills)
+    {
+        var desired = new List<Skill>(skills.Count);
+        var defined = new Dictionary<SkillId, int>(skills.Count);
+        for (var i = 0; i < skills.Count; i++)
+        {
+            var field = $"skills[{i}]";
+            var skill = skills[i] ?? throw new ArgumentException($"{field} must not be null.", field);
+            Guard.Set(skill.Id, field + ".Id");
+            if (!defined.TryAdd(skill.Id, i))
+            {
+                throw new ArgumentException($"{field}.Id '{skill.Id}' is defined twice (also skills[{defined[skill.Id]}]).", field + ".Id");
+            }
+
+            desired.Add(new Skill
+            {
+                Tenant = tenant,
+                Id = skill.Id,
+                Name = Guard.Text(skill.Name, field + ".Name", 200).Trim(),
+                Aliases = Guard.Labels(skill.Aliases, field + ".Aliases"),
+                Description = skill.Description is null ? null : Guard.Text(skill.Description, field + ".Description", 4_000),
+            });
+        }
+
+        return (desired, defined);
+    }
+
+    /// <summary>Checks every edge entry against the import's skills and the stored ones; throws naming the first bad one.</summary>
+    private static void CheckEdges(IReadOnlyList<SkillEdgeDefinition> edges, Dictionary<SkillId, int> defined, Dictionary<SkillId, Skill> stored)
+    {
+        var listed = new Dictionary<(SkillId, SkillId, SkillEdgeKind), int>(edges.Count);
+        for (var i = 0; i < edges.Count; i++)
+        {
+            var field = $"edges[{i}]";
+            var edge = edges[i] ?? throw new ArgumentException($"{field} must not be null.", field);
+            Guard.Set(edge.From, field + ".From");
+            Guard.Set(edge.To, field + ".To");
+            if (!Enum.IsDefined(edge.Kind))
+            {
+                throw new ArgumentOutOfRangeException(field + ".Kind", edge.Kind, $"{field}.Kind is not a defined edge kind.");
+            }
+
+            if (edge.From == edge.To)
+            {
+                throw new ArgumentException($"{field}: a skill cannot have an edge to itself ('{edge.From}').", field + ".To");
+            }
+
+            if (!(edge.Weight > 0 && edge.Weight <= 1))
+            {
+                throw new ArgumentOutOfRangeException(field + ".Weight", edge.Weight, $"{field}.Weight must be in (0, 1].");
+            }
+
+            if (!defined.ContainsKey(edge.From) && !stored.ContainsKey(edge.From))
+            {
+                throw new EntityNotFoundException(nameof(Skill), edge.From.Value, field + ".From");
+            }
+
+            if (!defined.ContainsKey(edge.To) && !stored.ContainsKey(edge.To))
+            {
+                throw new EntityNotFoundException(nameof(Skill), edge.To.Value, field + ".To");
+            }
+
+            if (!listed.TryAdd((edge.From, edge.To, edge.Kind), i))
+            {
+                throw new ArgumentException($"{field} ({edge.From} -> {edge.To}, {edge.Kind}) is listed twice (also edges[{listed[(edge.From, edge.To, edge.Kind)]}]).", field);
+            }
+        }
+
+    }
+
+    /// <summary>Creates the new skills (in batches when the store takes them) and updates the changed ones.</summary>
+    private async Task<(int Created, int Updated, int Unchanged)> WriteSkillsAsync(TenantId tenant, List<Skill> desired, Dictionary<SkillId, Skill> stored, CancellationToken cancellationToken)
+    {
+        int created = 0, updated = 0, unchanged = 0;
+        var rest = desired;
+        if (store is ISkillGraphBatchWriter batch)
+        {
+            // New skills in a few transactions; what the batch cannot take (a skill created meanwhile) goes one by one.
+            var now = time.GetUtcNow();
+            rest = [];
+            foreach (var chunk in desired.Where(k => !stored.ContainsKey(k.Id)).Select(k => k with { CreatedAt = now }).Chunk(BatchSize))
+            {
+                try
+                {
+                    await batch.AddSkillGraphAsync(tenant, chunk, [], cancellationToken).ConfigureAwait(false);
+                    created += chunk.Length;
+                }
+                catch (DuplicateEntityException)
+                {
+                    rest.AddRange(chunk);
+                }
+            }
+
+            rest.AddRange(desired.Where(k => stored.ContainsKey(k.Id)));
+        }
+
+        await ForEachAsync(rest, async (skill, ct) =>
+        {
+            var outcome = await UpsertAsync(skill, stored.GetValueOrDefault(skill.Id), skipUnchanged: true, ct).ConfigureAwait(false);
+            if (outcome.Written is null)
+            {
+                Interlocked.Increment(ref unchanged);
+            }
+            else if (outcome.Created)
+            {
+                Interlocked.Increment(ref created);
+            }
+            else
+            {
+                Interlocked.Increment(ref updated);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        return (created, updated, unchanged);
+    }
+
+    /// <summary>Adds the new edges (in batches when the store takes them) and replaces those whose weight changed.</summary>
+    private async Task<(int Added, int Replaced, int Kept)> WriteEdgesAsync(TenantId tenant, IReadOnlyList<SkillEdgeDefinition> edges, Dictionary<(SkillId, SkillId, SkillEdgeKind), double> storedEdges, CancellationToken cancellationToken)
+    {
+        int added = 0, replaced = 0, kept = 0;
+        var edgesLeft = edges;
+        if (store is ISkillGraphBatchWriter edgeBatch)
+        {
+            var missing = edges.Where(e => !storedEdges.ContainsKey((e.From, e.To, e.Kind)))
+                .Select(e => new SkillEdge { Tenant = tenant, From = e.From, To = e.To, Kind = e.Kind, Weight = e.Weight });
+            foreach (var chunk in missing.Chunk(BatchSize))
+            {
+                var chunkAdded = await edgeBatch.AddSkillGraphAsync(tenant, [], chunk, cancellationToken).ConfigureAwait(false);
+                added += chunkAdded;
+                kept += chunk.Length - chunkAdded; // added meanwhile by another writer
+            }
+
+            edgesLeft = [.. edges.Where(e => storedEdges.ContainsKey((e.From, e.To, e.Kind)))];
+        }
+
+        await ForEachAsync(edgesLeft, async (edge, ct) =>
+        {
+            var skillEdge = new SkillEdge { Tenant = tenant, From = edge.From, To = edge.To, Kind = edge.Kind, Weight = edge.Weight };
+            if (storedEdges.TryGetValue((edge.From, edge.To, edge.Kind), out var weight))
+            {
+                if (weight == edge.Weight)
+                {
+                    Interlocked.Increment(ref kept);
+                    return;
+                }
+
+                await store.RemoveSkillEdgeAsync(tenant, edge.From, edge.To, edge.Kind, ct).ConfigureAwait(false);
+                await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref replaced);
+                return;
+            }
+
+            if (await store.AddSkillEdgeAsync(skillEdge, ct).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref added);
+            }
+            else
+            {
+                Interlocked.Increment(ref kept); // added meanwhile by another writer
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        return (added, replaced, kept);
     }
 
     public async Task<IReadOnlyList<Skill>> FindAsync(TenantId tenant, string text, int limit = 10, CancellationToken cancellationToken = default)
