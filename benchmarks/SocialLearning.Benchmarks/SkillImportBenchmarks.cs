@@ -16,12 +16,11 @@ namespace SocialLearning.Benchmarks;
 public class SkillImportBenchmarks
 {
     private static readonly TenantId Tenant = new("taxonomy");
-    private ServiceProvider? _provider;
+    private BenchmarkStore? _bench;
     private ISocialLearningStore _store = null!;
     private ISkillService _skills = null!;
     private SkillDefinition[] _definitions = [];
     private SkillEdgeDefinition[] _edges = [];
-    private string? _directory;
 
     /// <summary>2,000 skills; 200 under CI's dry run (SOCIALLEARNING_BENCH_DRY=1), which only checks that every row runs.</summary>
     [ParamsSource(nameof(SkillCounts))]
@@ -64,37 +63,15 @@ public class SkillImportBenchmarks
     [IterationCleanup]
     public void Close()
     {
-        _provider?.Dispose();
-        _provider = null;
-        if (_directory is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_directory, recursive: true);
-            _directory = null;
-        }
+        _bench?.Dispose();
+        _bench = null;
     }
 
     private void Open()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        var builder = services.AddSocialLearning();
-        if (Store == "Sqlite")
-        {
-            _directory = Directory.CreateTempSubdirectory("sl-import-bench-").FullName;
-            builder.UseSqliteStorage("Data Source=" + Path.Combine(_directory, "skills.db"));
-        }
-        else
-        {
-            builder.UseInMemoryStorage();
-        }
-
-        _provider = services.BuildServiceProvider();
-        _store = _provider.GetRequiredService<ISocialLearningStore>();
-        _skills = _provider.GetRequiredService<ISkillService>();
-
-        // Open the file and migrate it here, not in the first measured write.
-        _store.GetHeadPositionAsync().GetAwaiter().GetResult();
+        _bench = new BenchmarkStore(Store, "sl-import-bench-");
+        _store = _bench.Store;
+        _skills = _bench.Provider.GetRequiredService<ISkillService>();
     }
 
     [Benchmark(Baseline = true, Description = "one store write after another")]

@@ -22,13 +22,12 @@ public class SkillSearchBenchmarks
         "language", "planning", "project", "risk", "assessment", "marketing", "sales", "financial", "legal", "compliance",
     ];
 
-    private ServiceProvider _provider = null!;
     private ISocialLearningStore _store = null!;
     private ISkillService _skills = null!;
     private IContributionService _contributions = null!;
     private int _shared;
 
-    private string? _directory;
+    private BenchmarkStore _bench = null!;
 
     /// <summary>ESCO's size; 500 under CI's dry run (SOCIALLEARNING_BENCH_DRY=1), which only checks that every row runs.</summary>
     [ParamsSource(nameof(SkillCounts))]
@@ -42,23 +41,10 @@ public class SkillSearchBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        var builder = services.AddSocialLearning();
-        if (Store == "Sqlite")
-        {
-            _directory = Directory.CreateTempSubdirectory("sl-skill-bench-").FullName;
-            builder.UseSqliteStorage("Data Source=" + Path.Combine(_directory, "skills.db"));
-        }
-        else
-        {
-            builder.UseInMemoryStorage();
-        }
-
-        _provider = services.BuildServiceProvider();
-        _store = _provider.GetRequiredService<ISocialLearningStore>();
-        _skills = _provider.GetRequiredService<ISkillService>();
-        _contributions = _provider.GetRequiredService<IContributionService>();
+        _bench = new BenchmarkStore(Store, "sl-skill-bench-");
+        _store = _bench.Store;
+        _skills = _bench.Provider.GetRequiredService<ISkillService>();
+        _contributions = _bench.Provider.GetRequiredService<IContributionService>();
         var random = new Random(2026);
         string Phrase(int words) => string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)]));
         for (var s = 0; s < Skills; s++)
@@ -78,15 +64,7 @@ public class SkillSearchBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _provider.Dispose();
-        if (_directory is not null)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Baseline = true, Description = "read every skill (floor)")]
     public async Task<int> ReadSkills()

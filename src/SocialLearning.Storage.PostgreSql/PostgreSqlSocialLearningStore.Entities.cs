@@ -132,13 +132,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     """);
                 await using (insert.ConfigureAwait(false))
                 {
-                    insert.Parameters.Add(Text(skill.Tenant.Value));
-                    insert.Parameters.Add(Text(skill.Id.Value));
-                    insert.Parameters.Add(Text(skill.Name));
-                    insert.Parameters.Add(TextArray(skill.Aliases));
-                    insert.Parameters.Add(Text(skill.Description));
-                    insert.Parameters.Add(Big(Ticks(skill.CreatedAt)));
-                    insert.Parameters.Add(Small(OffsetMinutes(skill.CreatedAt)));
+                    AddSkillRow(insert.Parameters, skill);
                     insert.Parameters.Add(Text(idempotencyKey));
                     if ((long)(await w.ScalarAsync(insert, ct).ConfigureAwait(false))! == 0)
                     {
@@ -206,6 +200,28 @@ internal sealed partial class PostgreSqlSocialLearningStore
             cancellationToken);
     }
 
+    /// <summary>The parameters $1–$7 of a skill row: tenant, id, name, aliases, description, created ticks and offset.</summary>
+    private static void AddSkillRow(NpgsqlParameterCollection parameters, Skill skill)
+    {
+        parameters.Add(Text(skill.Tenant.Value));
+        parameters.Add(Text(skill.Id.Value));
+        parameters.Add(Text(skill.Name));
+        parameters.Add(TextArray(skill.Aliases));
+        parameters.Add(Text(skill.Description));
+        parameters.Add(Big(Ticks(skill.CreatedAt)));
+        parameters.Add(Small(OffsetMinutes(skill.CreatedAt)));
+    }
+
+    /// <summary>The parameters $1–$5 of a skill edge row: tenant, from, to, kind, weight.</summary>
+    private static void AddEdgeRow(NpgsqlParameterCollection parameters, SkillEdge edge)
+    {
+        parameters.Add(Text(edge.Tenant.Value));
+        parameters.Add(Text(edge.From.Value));
+        parameters.Add(Text(edge.To.Value));
+        parameters.Add(Small((int)edge.Kind));
+        parameters.Add(Float(edge.Weight));
+    }
+
     /// <summary>Rows per round trip of <see cref="AddSkillGraphAsync"/>.</summary>
     private const int RowsPerRoundTrip = 500;
 
@@ -237,13 +253,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     {
                         var skill = skills[i];
                         var insert = new NpgsqlBatchCommand(insertSkill);
-                        insert.Parameters.Add(Text(tenant.Value));
-                        insert.Parameters.Add(Text(skill.Id.Value));
-                        insert.Parameters.Add(Text(skill.Name));
-                        insert.Parameters.Add(TextArray(skill.Aliases));
-                        insert.Parameters.Add(Text(skill.Description));
-                        insert.Parameters.Add(Big(Ticks(skill.CreatedAt)));
-                        insert.Parameters.Add(Small(OffsetMinutes(skill.CreatedAt)));
+                        AddSkillRow(insert.Parameters, skill); // its tenant was checked to be this one
                         commands.Add(insert);
                     }
 
@@ -271,11 +281,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
 
                         // Both ends are checked in the insert itself; only when nothing was inserted is it worth asking why.
                         var insert = new NpgsqlBatchCommand(insertEdge);
-                        insert.Parameters.Add(Text(tenant.Value));
-                        insert.Parameters.Add(Text(edge.From.Value));
-                        insert.Parameters.Add(Text(edge.To.Value));
-                        insert.Parameters.Add(Small((int)edge.Kind));
-                        insert.Parameters.Add(Float(edge.Weight));
+                        AddEdgeRow(insert.Parameters, edge);
                         commands.Add(insert);
                     }
 
@@ -316,11 +322,7 @@ internal sealed partial class PostgreSqlSocialLearningStore
                     """);
                 await using (insert.ConfigureAwait(false))
                 {
-                    insert.Parameters.Add(Text(edge.Tenant.Value));
-                    insert.Parameters.Add(Text(edge.From.Value));
-                    insert.Parameters.Add(Text(edge.To.Value));
-                    insert.Parameters.Add(Small((int)edge.Kind));
-                    insert.Parameters.Add(Float(edge.Weight));
+                    AddEdgeRow(insert.Parameters, edge);
                     if (await w.NonQueryAsync(insert, ct).ConfigureAwait(false) == 0)
                     {
                         return false;

@@ -196,14 +196,17 @@ public sealed class InMemorySocialLearningStore : ISocialLearningStore, ISkillGr
                 batch.Add(skill.Id);
             }
 
+            bool Known(SkillId id) => batch.Contains(id) || _skills.ContainsKey((tenant, id));
             for (var i = 0; i < edges.Count; i++)
             {
-                foreach (var (end, field) in new[] { (edges[i].From, ".From"), (edges[i].To, ".To") })
+                if (!Known(edges[i].From))
                 {
-                    if (!batch.Contains(end) && !_skills.ContainsKey((tenant, end)))
-                    {
-                        throw new EntityNotFoundException(nameof(Skill), end.Value, $"edges[{i}]{field}");
-                    }
+                    throw new EntityNotFoundException(nameof(Skill), edges[i].From.Value, $"edges[{i}].From");
+                }
+
+                if (!Known(edges[i].To))
+                {
+                    throw new EntityNotFoundException(nameof(Skill), edges[i].To.Value, $"edges[{i}].To");
                 }
             }
 

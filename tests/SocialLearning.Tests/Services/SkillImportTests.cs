@@ -286,9 +286,8 @@ public sealed class SkillImportTests
     }
 
     /// <summary>A store whose skill and edge writes finish asynchronously, counting how many overlap, and can fail.</summary>
-    public class SlowStore : System.Reflection.DispatchProxy
+    public class SlowStore : StoreProxy
     {
-        private ISocialLearningStore _inner = null!;
         private int _creates;
         private int _inFlight;
 
@@ -298,13 +297,7 @@ public sealed class SkillImportTests
 
         public int MaxInFlight { get; private set; }
 
-        public static (ISocialLearningStore Store, SlowStore Control) Wrap(ISocialLearningStore inner)
-        {
-            var store = Create<ISocialLearningStore, SlowStore>();
-            var control = (SlowStore)(object)store;
-            control._inner = inner;
-            return (store, control);
-        }
+        public static (ISocialLearningStore Store, SlowStore Control) Wrap(ISocialLearningStore inner) => Wrap<SlowStore>(inner);
 
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
         {
@@ -318,23 +311,15 @@ public sealed class SkillImportTests
                     return Task.FromException<Skill>(new SocialLearningStorageException("disk full"));
                 }
 
-                return Slow(() => _inner.CreateSkillAsync((Skill)args![0]!, (string?)args[1], (CancellationToken)args[2]!));
+                return Slow(() => Inner.CreateSkillAsync((Skill)args![0]!, (string?)args[1], (CancellationToken)args[2]!));
             }
 
             if (name is nameof(ISocialLearningStore.AddSkillEdgeAsync))
             {
-                return Slow(() => _inner.AddSkillEdgeAsync((SkillEdge)args![0]!, (CancellationToken)args[1]!));
+                return Slow(() => Inner.AddSkillEdgeAsync((SkillEdge)args![0]!, (CancellationToken)args[1]!));
             }
 
-            try
-            {
-                return targetMethod.Invoke(_inner, args);
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
+            return Forward(targetMethod, args);
         }
 
         private async Task<T> Slow<T>(Func<Task<T>> write)
@@ -358,22 +343,15 @@ public sealed class SkillImportTests
     }
 
     /// <summary>A store that takes batches (it implements <see cref="ISkillGraphBatchWriter"/>) and records them.</summary>
-    public class BatchingStore : System.Reflection.DispatchProxy, ISkillGraphBatchWriter
+    public class BatchingStore : StoreProxy, ISkillGraphBatchWriter
     {
-        private InMemorySocialLearningStore _inner = null!;
-
         public List<string> Batches { get; } = [];
 
         public int SingleCreates { get; private set; }
 
         public Func<Task>? BeforeFirstBatch { get; set; }
 
-        public static ISocialLearningStore Wrap(InMemorySocialLearningStore inner)
-        {
-            var store = Create<ISocialLearningStore, BatchingStore>();
-            ((BatchingStore)(object)store)._inner = inner;
-            return store;
-        }
+        public static ISocialLearningStore Wrap(InMemorySocialLearningStore inner) => Wrap<BatchingStore>(inner).Store;
 
         public async Task<int> AddSkillGraphAsync(TenantId tenant, IReadOnlyList<Skill> skills, IReadOnlyList<SkillEdge> edges, CancellationToken cancellationToken = default)
         {
@@ -388,7 +366,7 @@ public sealed class SkillImportTests
                 await before();
             }
 
-            return await _inner.AddSkillGraphAsync(tenant, skills, edges, cancellationToken);
+            return await ((ISkillGraphBatchWriter)Inner).AddSkillGraphAsync(tenant, skills, edges, cancellationToken);
         }
 
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
@@ -401,15 +379,7 @@ public sealed class SkillImportTests
                 }
             }
 
-            try
-            {
-                return targetMethod.Invoke(_inner, args);
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
+            return Forward(targetMethod, args);
         }
     }
 }

@@ -236,19 +236,11 @@ public sealed class SkillCatalogTests
         Assert.Contains("SocialLearningOptions.SkillCatalogCapacity must be between 1 and", error.Message, StringComparison.Ordinal);
     }
 
-    public class CountingStore : System.Reflection.DispatchProxy
+    public class CountingStore : StoreProxy
     {
-        private ISocialLearningStore _inner = null!;
-
         public int SkillListings { get; private set; }
 
-        public static (ISocialLearningStore Store, CountingStore Counter) Wrap(ISocialLearningStore inner)
-        {
-            var store = Create<ISocialLearningStore, CountingStore>();
-            var counter = (CountingStore)(object)store;
-            counter._inner = inner;
-            return (store, counter);
-        }
+        public static (ISocialLearningStore Store, CountingStore Counter) Wrap(ISocialLearningStore inner) => Wrap<CountingStore>(inner);
 
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
         {
@@ -257,15 +249,7 @@ public sealed class SkillCatalogTests
                 SkillListings++;
             }
 
-            try
-            {
-                return targetMethod.Invoke(_inner, args);
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
+            return Forward(targetMethod, args);
         }
     }
 }
